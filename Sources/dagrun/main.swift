@@ -1,0 +1,4 @@
+import Engine
+import Watcher
+
+print("dagrun")
