@@ -1,0 +1,155 @@
+import Hashing
+import Synchronization
+
+/// The result of one job in a run.
+public enum JobOutcome: Sendable, Equatable {
+    /// The job ran and succeeded, and `artifactDigest` identifies what it collected.
+    case succeeded(artifactDigest: Digest)
+    /// A stored result was used and its artifacts restored.
+    case cached(artifactDigest: Digest)
+    /// The job ran and failed, or could not be prepared.
+    case failed
+    /// The run was interrupted while the job ran.
+    case interrupted
+
+    /// The digest that downstream jobs put in their cache keys, or nil when the job did not succeed.
+    public var artifactDigest: Digest? {
+        switch self {
+        case .succeeded(let digest), .cached(let digest): digest
+        case .failed, .interrupted: nil
+        }
+    }
+}
+
+/// Does the work for one job once every job it needs has succeeded.
+public protocol JobProcessor: Sendable {
+    /// Checks the cache, runs the job when needed, and collects its artifacts.
+    ///
+    /// - Parameter upstreamArtifacts: the artifact digest of each job that `job` needs.
+    func process(_ job: Job, upstreamArtifacts: [Job.Name: Digest]) async -> JobOutcome
+}
+
+/// Runs a set of jobs in dependency order, at most `parallelJobs` at a time.
+///
+/// Without `keepGoing`, the first failure stops new jobs from starting; jobs already running
+/// finish. With `keepGoing`, every job that does not depend on a failed job still runs. Jobs that never
+/// start are reported as skipped, with the reason.
+public struct Scheduler: Sendable {
+    public var parallelJobs: Int
+    public var keepGoing: Bool
+
+    public init(parallelJobs: Int, keepGoing: Bool) {
+        self.parallelJobs = max(1, parallelJobs)
+        self.keepGoing = keepGoing
+    }
+
+    /// Runs `names` (closed under `needs`, in topological order) and returns the summary.
+    ///
+    /// - Parameters:
+    ///   - isInterrupted: polled before each start; once it returns true, nothing new starts.
+    ///   - report: receives the `skipped` events. The processor reports all others.
+    public func run(
+        _ names: [Job.Name],
+        of workflow: Workflow,
+        processor: some JobProcessor,
+        isInterrupted: @escaping @Sendable () -> Bool = { false },
+        report: @escaping @Sendable (RunEvent) -> Void
+    ) async -> (summary: RunSummary, outcomes: [Job.Name: JobOutcome]) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let jobs = Dictionary(workflow.jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let included = Set(names)
+        var waiting = names.filter { jobs[$0] != nil }
+        var outcomes: [Job.Name: JobOutcome] = [:]
+        var skipped: [Job.Name] = []
+        var running = 0
+        var firstFailure: Job.Name?
+
+        await withTaskGroup(of: (Job.Name, JobOutcome).self) { group in
+            func startReadyJobs() {
+                var index = 0
+                while index < waiting.count, running < parallelJobs {
+                    let name = waiting[index]
+                    guard let job = jobs[name] else {
+                        waiting.remove(at: index)
+                        continue
+                    }
+                    let needs = job.needs.filter(included.contains)
+                    if let blocker = needs.first(where: { outcomes[$0] != nil && outcomes[$0]?.artifactDigest == nil }) {
+                        // A needed job failed, so this one can never run.
+                        waiting.remove(at: index)
+                        skipped.append(name)
+                        outcomes[name] = .failed
+                        report(.skipped(job: name, reason: Self.skipReason(blocker: blocker, outcome: outcomes[blocker])))
+                        index = 0
+                        continue
+                    }
+                    guard needs.allSatisfy({ outcomes[$0]?.artifactDigest != nil }) else {
+                        index += 1
+                        continue
+                    }
+                    if (firstFailure != nil && !keepGoing) || isInterrupted() {
+                        index += 1
+                        continue
+                    }
+                    waiting.remove(at: index)
+                    running += 1
+                    var upstream: [Job.Name: Digest] = [:]
+                    for need in needs {
+                        upstream[need] = outcomes[need]?.artifactDigest
+                    }
+                    let frozenUpstream = upstream
+                    group.addTask {
+                        (name, await processor.process(job, upstreamArtifacts: frozenUpstream))
+                    }
+                }
+            }
+
+            startReadyJobs()
+            while let (name, outcome) = await group.next() {
+                running -= 1
+                outcomes[name] = outcome
+                if outcome.artifactDigest == nil, firstFailure == nil {
+                    firstFailure = name
+                }
+                startReadyJobs()
+            }
+        }
+
+        // Whatever is still waiting never started: a failure without -k, or an interrupt.
+        let interrupted = isInterrupted() || outcomes.values.contains(.interrupted)
+        for name in waiting {
+            let reason: String
+            if interrupted {
+                reason = "because the run was interrupted"
+            } else if let firstFailure {
+                reason = "because \(firstFailure) failed (use -k to keep going)"
+            } else {
+                reason = "because it could not start"
+            }
+            skipped.append(name)
+            report(.skipped(job: name, reason: reason))
+        }
+
+        var summary = RunSummary()
+        for name in names {
+            switch outcomes[name] {
+            case .succeeded: summary.succeeded.append(name)
+            case .cached: summary.cached.append(name)
+            case .failed, .interrupted:
+                if !skipped.contains(name) { summary.failed.append(name) }
+            case nil: break
+            }
+        }
+        summary.skipped = skipped
+        summary.interrupted = interrupted
+        summary.duration = clock.now - start
+        return (summary, outcomes)
+    }
+
+    private static func skipReason(blocker: Job.Name, outcome: JobOutcome?) -> String {
+        outcome == .interrupted
+            ? "because \(blocker) was interrupted"
+            : "because it needs \(blocker), which did not succeed"
+    }
+}
