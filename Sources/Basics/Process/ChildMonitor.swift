@@ -51,6 +51,9 @@ struct ChildMonitor: Sendable {
                 return .failure(stopAfterFailure(error))
             }
 
+            // NOTE: Order between the two streams is the order of the reads. Writes to both
+            // pipes that land between two polls come out standard output first, whatever
+            // order the child made them in.
             for index in 0..<exitSlot where slots[index].fd >= 0 && slots[index].revents != 0 {
                 let count = (try? retryingInterrupts("read") { read(slots[index].fd, &buffer, buffer.count) }) ?? 0
                 if count > 0 {
