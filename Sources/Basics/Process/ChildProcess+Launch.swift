@@ -189,7 +189,7 @@ private func withCStringArray<Result>(
         }
     }
     return pointers.withUnsafeBufferPointer { buffer in
-        // The buffer always holds the trailing nil, so its base address exists.
+        // The buffer always contains the trailing nil, so its base address exists.
         body(buffer.baseAddress!)
     }
 }

@@ -4,7 +4,7 @@
 import CSystem
 
 extension ChildProcess {
-    /// How a child process ended, as `waitpid` reports it.
+    /// The end of a child process, an exit status or a killing signal, as `waitpid` reports it.
     public enum ExitStatus: Sendable, Hashable, CustomStringConvertible {
         /// The process called `exit` with this status (0 through 255).
         case exited(Int32)
@@ -44,7 +44,7 @@ extension ChildProcess {
     }
 }
 
-/// The conventional name of a signal number, such as "SIGKILL" for 9, or "signal 64" when the
+/// Returns the conventional name of a signal number, such as "SIGKILL" for 9, or "signal 64" when the
 /// C library has no name for it.
 public func signalName(_ signal: Int32) -> String {
     guard let abbreviation = csystem_signal_abbreviation(signal) else {

@@ -1,8 +1,8 @@
 import Basics
 
-/// How one attempt of a job ended, how long it took, and the end of its output.
+/// The result of one attempt of a job: its termination, its duration and its last lines of output.
 public struct AttemptOutcome: Sendable {
-    /// Why an attempt's process ended.
+    /// The reason an attempt's process ended.
     public enum Termination: Sendable, Hashable, CustomStringConvertible {
         /// The script exited with this status; only 0 is success, and 130 is a failure too.
         case exited(Int32)

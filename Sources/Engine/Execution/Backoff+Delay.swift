@@ -9,7 +9,7 @@ extension Backoff {
     /// than half the configured delay.
     public static let jitterRange: ClosedRange<Double> = 0.5...1.0
 
-    /// The delay before retry `retry` (1 for the first retry) without jitter:
+    /// Returns the delay before retry `retry` (1 for the first retry) without jitter:
     /// `min(initial * factor^(retry - 1), maximum)`.
     ///
     /// A delay that overflows, or a negative or non-finite result, becomes `maximum`.
@@ -23,7 +23,7 @@ extension Backoff {
         return .seconds(seconds)
     }
 
-    /// The delay before retry `retry` (1 for the first retry): the base delay multiplied by
+    /// Returns the delay before retry `retry` (1 for the first retry): the base delay multiplied by
     /// `jitter`, which callers draw from `jitterRange`.
     public func delay(beforeRetry retry: Int, jitter: Double) -> Duration {
         baseDelay(beforeRetry: retry) * jitter

@@ -8,7 +8,8 @@ import Basics
 /// Any status but 0 fails the attempt, 130 and death by a signal included. A failed attempt
 /// is retried until the job's `retries` are used up, except when the task was cancelled.
 ///
-/// `run` never blocks a concurrency thread: processes are watched by dedicated threads.
+/// `run` waits for processes without blocking a concurrency thread, because dedicated threads
+/// watch them.
 public struct JobExecutor: Sendable {
     /// The folder that receives `<job>.log` for each job, usually `.dagrun/logs`.
     public var logFolder: String
@@ -21,7 +22,7 @@ public struct JobExecutor: Sendable {
     public var drainGrace: Duration
     /// The number of last output lines that each attempt keeps for a failure summary.
     public var logTailLength: Int
-    /// Where the attempts' process groups are registered, so an interrupt can stop them.
+    /// The registry of the attempts' process groups, so an interrupt can stop them.
     public var registry: ProcessGroupRegistry
 
     public init(
@@ -40,7 +41,7 @@ public struct JobExecutor: Sendable {
         self.registry = registry
     }
 
-    /// The environment of `job`'s attempts: `baseEnvironment`, then the workflow's `env`, then
+    /// Returns the environment of `job`'s attempts: `baseEnvironment`, then the workflow's `env`, then
     /// the job's `env`, each overriding the one before.
     public func environment(for job: Job, in workflow: Workflow) -> [String: String] {
         baseEnvironment.merging(workflow.declaredEnvironment(for: job)) { _, declared in declared }

@@ -7,8 +7,9 @@ import Synchronization
 /// The log file of one job run: every attempt's full output, in the order it arrived.
 ///
 /// The file is `<log folder>/<job>.log` and holds only the latest run: opening it truncates it.
-/// Each attempt starts with a line `--- attempt N ---`; standard output and standard error
-/// follow interleaved as they were read, byte for byte, with nothing added between chunks.
+/// Each attempt starts with a line `--- attempt N ---`. Standard output and standard error
+/// follow, interleaved in the order they were read. The bytes are written unchanged, with
+/// nothing added between chunks.
 /// Thread-safe: the executor writes headers while a monitor thread writes output.
 final class JobLog: Sendable {
     let path: String

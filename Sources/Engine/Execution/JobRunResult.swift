@@ -5,9 +5,9 @@ public struct JobRunResult: Sendable {
     public var job: Job.Name
     /// At least one attempt; the last one decides whether the job succeeded.
     public var attempts: [AttemptOutcome]
-    /// The log file that holds every attempt's full output.
+    /// The log file that contains every attempt's full output.
     public var logPath: String
-    /// Why writing the log file failed, when it did; the attempts still ran.
+    /// The reason writing the log file failed, when it did. The attempts ran regardless.
     public var logError: String?
 
     public init(job: Job.Name, attempts: [AttemptOutcome], logPath: String, logError: String? = nil) {
@@ -32,7 +32,7 @@ public struct RetryEvent: Sendable, CustomStringConvertible {
     public var attemptLimit: Int
     /// The wait before the next attempt, jitter included.
     public var delay: Duration
-    /// Why the attempt failed, such as "exited with status 3".
+    /// The reason the attempt failed, such as "exited with status 3".
     public var failure: String
 
     public init(job: Job.Name, failedAttempt: Int, attemptLimit: Int, delay: Duration, failure: String) {
