@@ -49,6 +49,14 @@ import TestSupport
         #expect(fixture.lines.texts == [fixture.directory.path])
     }
 
+    @Test func descriptorsDoNotLeakIntoJob() async throws {
+        let fixture = try ExecutorFixture()
+        defer { fixture.remove() }
+        // `ls` itself opens one descriptor, 3, to list the folder.
+        _ = await fixture.run(Job(name: "job", script: "ls /proc/self/fd"))
+        #expect(fixture.lines.texts == ["0", "1", "2", "3"])
+    }
+
     @Test func environmentLayersOverride() async throws {
         let fixture = try ExecutorFixture(baseEnvironment: [
             "FROM_BASE": "base", "FROM_WORKFLOW": "base", "FROM_JOB": "base",
