@@ -63,7 +63,8 @@ public struct AttemptOutcome: Sendable {
     /// The attempt's number, 1 for the first.
     public var number: Int
     public var termination: Termination
-    /// The wall-clock time from spawning the script to the end of its output.
+    /// The wall-clock time from spawning the script to the end of its output. A timed-out
+    /// attempt also counts the wait for its process group to end, up to the kill grace.
     public var duration: Duration
     /// The attempt's last lines of output, from both streams in arrival order, for a failure
     /// summary. The log file has the full output.
