@@ -1,10 +1,29 @@
 #ifndef CSYSTEM_H
 #define CSYSTEM_H
 
+#include <spawn.h>
+#include <sys/types.h>
+
 // Wrappers for the GNU and Linux calls that Swift's Glibc module hides.
 // Each returns what the wrapped call returns and leaves errno as the call set it.
 
 /// pipe2(fds, O_CLOEXEC).
 int csystem_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addchdir_np (glibc 2.29 and later): the child changes to `path`
+/// before it runs the program. Returns 0 or an error number, as posix_spawn's actions do.
+int csystem_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34 and later): the child closes every
+/// descriptor from `lowest` up. Returns 0 or an error number.
+int csystem_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
+/// pidfd_open(pid, 0) (Linux 5.3 and later): a descriptor that polls readable once `pid` exits.
+/// The descriptor is close-on-exec. Returns -1 with errno set on failure.
+int csystem_pidfd_open(pid_t pid);
+
+/// sigabbrev_np: the signal's name without the "SIG" prefix, such as "KILL", or NULL when
+/// `signal` is not a known signal number.
+const char *csystem_signal_abbreviation(int signal);
 
 #endif
