@@ -5,8 +5,8 @@ import Basics
 import Hashing
 
 extension ArtifactStore {
-    /// What collecting a job's artifacts produced.
-    public struct Collection: Sendable, Hashable {
+    /// The result of collecting a job's artifacts.
+    public struct CollectionResult: Sendable, Hashable {
         /// The collected files; its digest is the job's new artifact digest.
         public var manifest: Manifest
         /// Patterns that matched nothing, and links or names the walk skipped.
@@ -25,7 +25,7 @@ extension ArtifactStore {
     /// - Throws: `ArtifactError.conflictingDestinations` when two files map to the same path (or
     ///   one inside the other), and `.fileSystem` when a file cannot be read or stored. Either way
     ///   `artifacts/<job>/` keeps its previous contents.
-    public func collect(job: Job.Name, patterns: GlobSet) throws(ArtifactError) -> Collection {
+    public func collect(job: Job.Name, patterns: GlobSet) throws(ArtifactError) -> CollectionResult {
         let walk: WalkResult
         do throws(SystemError) {
             walk = try FileWalker.files(in: root, matching: patterns)
@@ -47,7 +47,7 @@ extension ArtifactStore {
         }
         let manifest = try Manifest(entries: entries)
         try replaceDirectory(of: job, with: manifest)
-        return Collection(manifest: manifest, warnings: warnings)
+        return CollectionResult(manifest: manifest, warnings: warnings)
     }
 
     /// Maps each matched path to its path under `artifacts/<job>/`.

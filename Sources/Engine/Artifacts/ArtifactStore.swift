@@ -23,18 +23,18 @@ public struct ArtifactStore: Sendable {
         self.blobs = blobs
     }
 
-    /// The folder that holds every job's artifacts.
+    /// The folder that contains every job's artifacts.
     public var artifactsDirectory: String { root + "/artifacts" }
 
-    /// The folder that holds `job`'s artifacts.
+    /// The folder that contains `job`'s artifacts.
     public func directory(for job: Job.Name) -> String {
         artifactsDirectory + "/" + job.rawValue
     }
 
     /// Makes `artifacts/<job>/` hold exactly the files of `manifest`, read from the blob store.
     ///
-    /// Files that are not in the manifest are removed, missing folders are created, and each
-    /// file gets its recorded permission bits; links are created with their recorded target.
+    /// Files that are not in the manifest are removed and missing folders are created. Each file
+    /// gets its recorded permission bits, and each link its recorded target.
     ///
     /// - Throws: `ArtifactError.missingBlob` or `.corruptBlob` (`isCacheMiss` is true) when the
     ///   store cannot supply a file, which leaves the previous folder as it was, and

@@ -1,9 +1,9 @@
 // An artifact manifest lists the files that one successful run of a job collected into
 // `artifacts/<job>/`. It is the unit that the action cache stores and restores.
 //
-// Each entry is a path relative to `artifacts/<job>/`, its permission bits, and either a regular
-// file (size in bytes and the SHA-256 of its contents, which names its blob in the blob store) or
-// a symbolic link (its target exactly as `readlink` returned it). Folders are not entries: they
+// Each entry is a path relative to `artifacts/<job>/` with its permission bits. A regular file
+// has its size in bytes and the SHA-256 of its contents, which names its blob in the blob store.
+// A symbolic link has its target exactly as `readlink` returned it. Folders are not entries: they
 // exist only to hold files, so an empty folder is not recorded.
 //
 // Canonical encoding, whose SHA-256 is the job's artifact digest (see `CanonicalEncoder` for
@@ -26,7 +26,7 @@ import Hashing
 public struct Manifest: Sendable, Hashable {
     /// One collected file or symbolic link.
     public struct Entry: Sendable, Hashable {
-        /// What an entry holds.
+        /// The contents of an entry.
         public enum Content: Sendable, Hashable {
             /// A regular file: its size in bytes and the digest of its contents.
             case file(digest: Digest, size: Int64)

@@ -5,9 +5,9 @@
 //      "createdAt": "2024-05-01T12:00:00Z", "manifest": {"entries": [...]}}
 //
 // (the manifest's form is described in Manifest.swift). On reading, the version must be 1, the
-// key must match the file name, and the manifest's digest must equal `artifactDigest`; any
-// other file is damaged, is removed with a warning, and counts as a miss, so the job runs again
-// and a fresh entry replaces it.
+// key must match the file name, and the manifest's digest must equal `artifactDigest`. Any
+// other file is damaged: it is removed with a warning and counts as a miss, so the job runs
+// again and a fresh entry replaces it.
 
 import Basics
 import Foundation
@@ -18,7 +18,7 @@ import Hashing
 /// Entries are written atomically, so separate processes may read and write one cache at once:
 /// the last writer of a key wins, and every writer of a key writes an equivalent entry.
 public struct ActionCache: Sendable {
-    /// What one successful run under a cache key produced.
+    /// The artifacts of one successful run under a cache key.
     public struct Entry: Sendable, Hashable {
         public var key: Digest
         public var manifest: Manifest
@@ -44,7 +44,7 @@ public struct ActionCache: Sendable {
         self.directory = directory
     }
 
-    /// The path of the entry file for `key`.
+    /// Returns the path of the entry file for `key`.
     public func path(for key: Digest) -> String {
         let hex = key.hex
         return "\(directory.actions)/\(hex.prefix(2))/\(hex).json"
@@ -60,7 +60,8 @@ public struct ActionCache: Sendable {
         do {
             bytes = Array(try Self.encoder.encode(EntryFile(entry: entry)))
         } catch {
-            // Encoding plain strings, numbers and dates cannot fail.
+            // JSONEncoder fails only on values such as non-finite floating-point numbers,
+            // which this record does not contain.
             throw SystemError(call: "JSONEncoder.encode", subject: path(for: key), code: EINVAL)
         }
         let destination = path(for: key)
@@ -110,22 +111,7 @@ public struct ActionCache: Sendable {
 
     /// Lists the entry files with their sizes in bytes.
     func entryFiles() throws(SystemError) -> [(name: String, path: String, size: Int64)] {
-        guard try FileOperations.status(directory.actions) != nil else { return [] }
-        var files: [(name: String, path: String, size: Int64)] = []
-        for folder in try FileOperations.entries(ofDirectory: directory.actions) {
-            guard let folderName = decodedFileName(folder.name), folderName.utf8.count == 2 else { continue }
-            let folderPath = directory.actions + "/" + folderName
-            guard let info = try FileOperations.status(folderPath), info.st_mode & S_IFMT == S_IFDIR else {
-                continue
-            }
-            for file in try FileOperations.entries(ofDirectory: folderPath) {
-                guard let name = decodedFileName(file.name), name.hasSuffix(".json") else { continue }
-                if let info = try FileOperations.status(folderPath + "/" + name) {
-                    files.append((name, folderPath + "/" + name, Int64(info.st_size)))
-                }
-            }
-        }
-        return files
+        try FileOperations.shardedFiles(in: directory.actions).filter { $0.name.hasSuffix(".json") }
     }
 
     private func discardDamagedEntry(at path: String, reason: String, warnings: inout [String]) {

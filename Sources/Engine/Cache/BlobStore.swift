@@ -9,7 +9,7 @@ import Hashing
 /// A blob is written to a temporary file and renamed into place, so a blob that exists is
 /// complete. Storing the same contents twice keeps one blob. Restoring checks the contents
 /// against the digest, so a blob damaged on disk is removed and reported as a cache miss.
-/// Separate processes may use one store at once; the value itself holds no mutable state.
+/// Separate processes may use one store at once; the value itself has no mutable state.
 public struct BlobStore: Sendable {
     public let directory: CacheDirectory
 
@@ -17,7 +17,7 @@ public struct BlobStore: Sendable {
         self.directory = directory
     }
 
-    /// The path where the blob with `digest` is stored (or would be).
+    /// Returns the path where the blob with `digest` is stored (or would be).
     public func path(for digest: Digest) -> String {
         let hex = digest.hex
         return "\(directory.blobs)/\(hex.prefix(2))/\(hex)"
@@ -85,26 +85,9 @@ public struct BlobStore: Sendable {
     ///
     /// Files whose names are not 64 hexadecimal digits are ignored.
     public func allBlobs() throws(SystemError) -> [(digest: Digest, size: Int64)] {
-        var blobs: [(digest: Digest, size: Int64)] = []
-        guard try FileOperations.status(directory.blobs) != nil else { return [] }
-        for folder in try FileOperations.entries(ofDirectory: directory.blobs) {
-            guard let folderName = decodedFileName(folder.name), folderName.utf8.count == 2 else {
-                continue
-            }
-            let folderPath = directory.blobs + "/" + folderName
-            guard let info = try FileOperations.status(folderPath), info.st_mode & S_IFMT == S_IFDIR else {
-                continue
-            }
-            for file in try FileOperations.entries(ofDirectory: folderPath) {
-                guard let name = decodedFileName(file.name), let digest = Digest(hex: name) else {
-                    continue
-                }
-                if let info = try FileOperations.status(folderPath + "/" + name) {
-                    blobs.append((digest, Int64(info.st_size)))
-                }
-            }
+        try FileOperations.shardedFiles(in: directory.blobs).compactMap { file in
+            Digest(hex: file.name).map { ($0, file.size) }
         }
-        return blobs
     }
 
     /// Removes the blob with `digest`; a blob that is already gone is fine.

@@ -1,4 +1,4 @@
-// The cache directory holds what can be shared between workspaces and thrown away at any time:
+// The cache directory contains what can be shared between workspaces and thrown away at any time:
 //
 //     <cache>/blobs/ab/abcd…ef       artifact file contents, named by their SHA-256 (64 hex digits),
 //                                    under a folder named by the first two digits

@@ -57,13 +57,11 @@ extension CacheKey.Components {
             changes.append(.shellChanged)
         }
 
-        let names = Set(environment.keys).union(old.environment.keys).sortedByBytes()
-        for name in names {
-            switch (old.environment[name], environment[name]) {
-            case (nil, .some): changes.append(.environmentAdded(name))
-            case (.some, nil): changes.append(.environmentRemoved(name))
-            case (let before?, let after?) where before != after: changes.append(.environmentChanged(name))
-            default: break
+        changes += Self.compare(old.environment, environment, orderedBy: { $0.utf8 }) { name, kind in
+            switch kind {
+            case .added: .environmentAdded(name)
+            case .removed: .environmentRemoved(name)
+            case .changed: .environmentChanged(name)
             }
         }
 
@@ -73,24 +71,44 @@ extension CacheKey.Components {
 
         let oldInputs = Dictionary(old.inputs.map { ($0.path, $0) }) { first, _ in first }
         let newInputs = Dictionary(inputs.map { ($0.path, $0) }) { first, _ in first }
-        for path in Set(oldInputs.keys).union(newInputs.keys).sortedByBytes() {
-            switch (oldInputs[path], newInputs[path]) {
-            case (nil, .some): changes.append(.inputAdded(path))
-            case (.some, nil): changes.append(.inputDeleted(path))
-            case (let before?, let after?) where before != after: changes.append(.inputModified(path))
-            default: break
+        changes += Self.compare(oldInputs, newInputs, orderedBy: { $0.utf8 }) { path, kind in
+            switch kind {
+            case .added: .inputAdded(path)
+            case .removed: .inputDeleted(path)
+            case .changed: .inputModified(path)
             }
         }
 
-        let jobs = Set(upstreamArtifacts.keys).union(old.upstreamArtifacts.keys).sorted()
-        for job in jobs {
-            switch (old.upstreamArtifacts[job], upstreamArtifacts[job]) {
-            case (nil, .some): changes.append(.upstreamAdded(job))
-            case (.some, nil): changes.append(.upstreamRemoved(job))
-            case (let before?, let after?) where before != after: changes.append(.upstreamArtifactsChanged(job))
-            default: break
+        changes += Self.compare(old.upstreamArtifacts, upstreamArtifacts, orderedBy: { $0.rawValue.utf8 }) { job, kind in
+            switch kind {
+            case .added: .upstreamAdded(job)
+            case .removed: .upstreamRemoved(job)
+            case .changed: .upstreamArtifactsChanged(job)
             }
         }
         return changes
+    }
+
+    private enum Difference {
+        case added, removed, changed
+    }
+
+    /// Returns one change for each key whose value was added, removed or changed from `old` to
+    /// `new`, in the byte order of the keys.
+    private static func compare<Key: Hashable, Value: Equatable>(
+        _ old: [Key: Value],
+        _ new: [Key: Value],
+        orderedBy bytes: (Key) -> String.UTF8View,
+        _ change: (Key, Difference) -> CacheKey.Change
+    ) -> [CacheKey.Change] {
+        let keys = Set(old.keys).union(new.keys).sorted { bytes($0).lexicographicallyPrecedes(bytes($1)) }
+        return keys.compactMap { key in
+            switch (old[key], new[key]) {
+            case (nil, .some): change(key, .added)
+            case (.some, nil): change(key, .removed)
+            case (let before?, let after?) where before != after: change(key, .changed)
+            default: nil
+            }
+        }
     }
 }

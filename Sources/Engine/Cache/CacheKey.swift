@@ -26,7 +26,7 @@ public enum CacheKey {
     /// which turns every older entry into a miss.
     public static let formatVersion = 1
 
-    /// One input file as the cache key sees it.
+    /// One input file, as far as the cache key covers it.
     public struct InputFile: Sendable, Hashable {
         /// The path relative to the workspace root, `/`-separated.
         public var path: String
@@ -44,7 +44,7 @@ public enum CacheKey {
         }
     }
 
-    /// Everything the cache key covers, kept so that `status` and `explain` can say what changed.
+    /// Everything the cache key covers, kept so that `status` and `explain` can report what changed.
     public struct Components: Sendable, Hashable {
         public var formatVersion: Int
         public var job: Job.Name

@@ -19,7 +19,7 @@ public struct CacheMaintenance: Sendable {
         public init() {}
     }
 
-    /// What `prune` removed.
+    /// The blobs that `prune` removed.
     public struct PruneResult: Sendable, Hashable {
         public var removedBlobCount = 0
         /// The total size of the removed blobs, in bytes.

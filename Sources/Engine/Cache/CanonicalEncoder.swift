@@ -2,9 +2,9 @@ import Hashing
 
 /// An unambiguous byte encoding for values that are hashed: cache keys and manifests.
 ///
-/// Every string is written as its UTF-8 byte count (8 bytes, big-endian) followed by its bytes,
-/// and every list as its element count followed by its elements, so no two different sequences
-/// of values encode to the same bytes, whatever characters the strings contain. Callers write a
+/// Every string is written as its UTF-8 byte count (8 bytes, big-endian) followed by its bytes.
+/// Every list is written as its element count followed by its elements. So no two different
+/// sequences of values encode to the same bytes, whatever characters the strings contain. Callers write a
 /// label before each field, which keeps fields that happen to hold equal values apart.
 struct CanonicalEncoder {
     private(set) var hasher = SHA256()
@@ -59,8 +59,8 @@ struct CanonicalEncoder {
 }
 
 extension Sequence where Element == String {
-    /// The elements in the order of their UTF-8 bytes, which does not depend on the locale or on
-    /// Unicode normalization.
+    /// Returns the elements sorted by their UTF-8 bytes, an order that does not depend on the
+    /// locale or on Unicode normalization.
     func sortedByBytes() -> [String] {
         sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

@@ -7,18 +7,18 @@
 //      "lastSuccess": {"outcome": "succeeded", "keyDigest": "<64 hex>",
 //                      "artifactDigest": "<64 hex>", "finishedAt": "…", "components": {…}}}
 //
-// `lastOutcome` is the most recent run whatever its result; `lastSuccess` is the most recent
-// successful run, kept when a later run fails, so a failure still shows what changed since the
-// last good build. The file is replaced atomically. A file that cannot be read or decoded
+// `lastOutcome` is the most recent run, whatever its result. `lastSuccess` is the most recent
+// successful run. It is kept when a later run fails, so a failure still shows what changed since
+// the last good build. The file is replaced atomically. A file that cannot be read or decoded
 // counts as "never run", with a warning; the next run overwrites it.
 
 import Basics
 import Foundation
 import Hashing
 
-/// What dagrun remembers about a job's most recent runs.
+/// The record of a job's most recent runs.
 public struct JobState: Sendable, Hashable, Codable {
-    /// How a run ended.
+    /// The result of a run.
     public enum Outcome: String, Sendable, Hashable, Codable {
         case succeeded
         case failed

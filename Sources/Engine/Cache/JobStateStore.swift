@@ -7,7 +7,7 @@ import Hashing
 /// Writes are atomic renames, so `status` may read while a run writes. Two runs of one
 /// workspace at once are kept apart by the workspace lock, not by this type.
 public struct JobStateStore: Sendable {
-    /// The folder that holds the state files.
+    /// The folder that contains the state files.
     public let directory: String
 
     /// Creates a store for the workspace whose root folder is `root`.
@@ -15,7 +15,7 @@ public struct JobStateStore: Sendable {
         self.directory = root + "/.dagrun/state"
     }
 
-    /// The path of `job`'s state file.
+    /// Returns the path of `job`'s state file.
     public func path(for job: Job.Name) -> String {
         "\(directory)/\(job.rawValue).json"
     }
@@ -89,7 +89,7 @@ public struct JobStateStore: Sendable {
     }
 
     private func record(_ run: JobState.Run, of job: Job.Name) throws(SystemError) -> JobState {
-        // Whoever records a run read the state before it ran and saw any warning then.
+        // The caller read the state before the run, so it has seen any warning already.
         var ignoredWarnings: [String] = []
         let previous = state(for: job, warnings: &ignoredWarnings) ?? JobState()
         let state = previous.recording(run)
@@ -98,7 +98,8 @@ public struct JobStateStore: Sendable {
         do {
             bytes = Array(try ActionCache.encoder.encode(state))
         } catch {
-            // Encoding plain strings, numbers and dates cannot fail.
+            // JSONEncoder fails only on values such as non-finite floating-point numbers,
+            // which this record does not contain.
             throw SystemError(call: "JSONEncoder.encode", subject: path(for: job), code: EINVAL)
         }
         try FileOperations.createDirectories(directory)

@@ -14,7 +14,7 @@ enum FileOperations {
     struct DirectoryEntry {
         /// The name's raw bytes, which need not be valid UTF-8.
         var name: [UInt8]
-        /// `DT_DIR`, `DT_REG`, `DT_LNK`, or `DT_UNKNOWN` on file systems that do not say.
+        /// `DT_DIR`, `DT_REG`, `DT_LNK`, or `DT_UNKNOWN` on file systems that do not report the type.
         var type: UInt8
     }
 
@@ -66,6 +66,28 @@ enum FileOperations {
         }
     }
 
+    /// Lists the files one level below the two-character folders in `directory`, the layout of
+    /// the blob store and the action cache, with their sizes in bytes.
+    ///
+    /// Other folders, and names that are not UTF-8, are ignored. A missing `directory` is empty.
+    static func shardedFiles(in directory: String) throws(SystemError) -> [(name: String, path: String, size: Int64)] {
+        guard try status(directory) != nil else { return [] }
+        var files: [(name: String, path: String, size: Int64)] = []
+        for folder in try entries(ofDirectory: directory) {
+            guard let folderName = decodedFileName(folder.name), folderName.utf8.count == 2 else { continue }
+            let folderPath = directory + "/" + folderName
+            guard let info = try status(folderPath), info.isDirectory else { continue }
+
+            for file in try entries(ofDirectory: folderPath) {
+                guard let name = decodedFileName(file.name) else { continue }
+                if let info = try status(folderPath + "/" + name), info.isRegularFile {
+                    files.append((name, folderPath + "/" + name, Int64(info.st_size)))
+                }
+            }
+        }
+        return files
+    }
+
     /// Returns the target of the symbolic link at `path`, as its raw bytes.
     static func linkTarget(_ path: String) throws(SystemError) -> [UInt8] {
         var capacity = 256
@@ -94,7 +116,7 @@ enum FileOperations {
 
     /// Creates the folder at `path` and any missing parents; an existing folder is fine.
     static func createDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
-        if let info = try status(path), info.st_mode & S_IFMT == S_IFDIR {
+        if let info = try status(path), info.isDirectory {
             return
         }
         let parent = parentPath(of: path)
@@ -111,7 +133,7 @@ enum FileOperations {
     /// Removes `path` and, for a folder, everything in it; symbolic links are removed, not followed.
     static func removeTree(_ path: String) throws(SystemError) {
         guard let info = try status(path) else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
+        if info.isDirectory {
             for entry in try entries(ofDirectory: path) {
                 // Names that are not UTF-8 cannot be spelled as a String path, so remove them by
                 // descriptor-relative calls instead.
@@ -163,6 +185,22 @@ enum FileOperations {
             try retryingInterrupts("unlinkat", subject: folder + "/" + displayPath(name)) {
                 unlinkat(descriptor, nameCString, AT_REMOVEDIR)
             }
+        }
+    }
+}
+
+extension stat {
+    var isDirectory: Bool { st_mode & S_IFMT == S_IFDIR }
+    var isSymbolicLink: Bool { st_mode & S_IFMT == S_IFLNK }
+    var isRegularFile: Bool { st_mode & S_IFMT == S_IFREG }
+
+    /// The `DT_*` constant that `readdir` would report for this file's type.
+    var directoryEntryType: UInt8 {
+        switch st_mode & S_IFMT {
+        case S_IFDIR: UInt8(DT_DIR)
+        case S_IFREG: UInt8(DT_REG)
+        case S_IFLNK: UInt8(DT_LNK)
+        default: UInt8(DT_UNKNOWN)
         }
     }
 }

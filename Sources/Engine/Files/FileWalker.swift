@@ -27,8 +27,8 @@ public struct WalkResult: Sendable, Hashable {
 /// Symbolic links depend on the set's purpose:
 /// - For inputs a link is followed. A link to a file is listed under its own path (the hash
 ///   index hashes its target's contents). A link to a folder inside the workspace is walked under
-///   the link's path; a link back to a folder that contains it is a loop, detected by device and
-///   inode, reported and skipped. A link whose resolved target is outside the workspace, and a
+///   the link's path. A link back to a folder that contains it is a loop: it is detected by device
+///   and inode, reported and skipped. A link whose resolved target is outside the workspace, and a
 ///   link whose target does not exist, are reported and skipped.
 /// - For artifacts a link is never followed: it is listed as a link, to be recorded and restored
 ///   with its target as written. Only a search root that is itself a link is followed, as for
@@ -119,8 +119,8 @@ private struct Walk {
 
         for entry in entries {
             guard let name = decodedFileName(entry.name) else {
-                let shown = displayPath(Array(relative.utf8) + (relative.isEmpty ? [] : [0x2f]) + entry.name)
-                warnings.append("skipping '\(shown)': its name is not valid UTF-8, so no pattern can match it")
+                let displayed = displayPath(Array(relative.utf8) + (relative.isEmpty ? [] : [0x2f]) + entry.name)
+                warnings.append("skipping '\(displayed)': its name is not valid UTF-8, so no pattern can match it")
                 continue
             }
             if relative.isEmpty, Self.reservedNames.contains(name) {
@@ -203,28 +203,12 @@ private struct Walk {
             if mayMatchInside {
                 try enterDirectory(path, info: info, ancestors: ancestors)
             }
-        } else if info.st_mode & S_IFMT == S_IFREG, mayMatchFile {
+        } else if info.isRegularFile, mayMatchFile {
             found.insert(path)
         }
     }
 
     private func absolute(_ relative: String) -> String {
         relative.isEmpty ? root : root + "/" + relative
-    }
-}
-
-extension stat {
-    var isDirectory: Bool { st_mode & S_IFMT == S_IFDIR }
-    var isSymbolicLink: Bool { st_mode & S_IFMT == S_IFLNK }
-    var isRegularFile: Bool { st_mode & S_IFMT == S_IFREG }
-
-    /// The `DT_*` constant that `readdir` would report for this file's type.
-    var directoryEntryType: UInt8 {
-        switch st_mode & S_IFMT {
-        case S_IFDIR: UInt8(DT_DIR)
-        case S_IFREG: UInt8(DT_REG)
-        case S_IFLNK: UInt8(DT_LNK)
-        default: UInt8(DT_UNKNOWN)
-        }
     }
 }
