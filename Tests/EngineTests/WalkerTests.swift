@@ -140,6 +140,20 @@ import TestSupport
         #expect(result.warnings.contains { $0.contains("'src/external.c'") })
     }
 
+    @Test func searchRootThroughOutsideLinkSkipped() throws {
+        let workspace = try TemporaryDirectory()
+        defer { workspace.remove() }
+        let outside = try TemporaryDirectory("searchRootThroughOutsideLinkOutside")
+        defer { outside.remove() }
+        try outside.write("gen/secret.c", "s\n")
+        try workspace.symlink("src", to: outside.path)
+
+        let result = try FileWalker.files(in: workspace.path, matching: GlobSet(["src/gen/**"], purpose: .inputs))
+
+        #expect(result.paths.isEmpty)
+        #expect(result.warnings == ["not walking 'src/gen': a symbolic link in its path leads outside the workspace"])
+    }
+
     @Test func danglingInputLinkWarned() throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }

@@ -105,6 +105,11 @@ private struct Walk {
         if info.isSymbolicLink {
             try followLink(searchRoot, ancestors: ancestors)
         } else if info.isDirectory, set.mayContainMatches(directory: searchRoot) {
+            // A link among the root's parent folders (`src` in `src/gen`) can lead elsewhere too.
+            guard let resolved = FileOperations.resolvedPath(absolute(searchRoot)), isInsideWorkspace(resolved) else {
+                warnings.append("not walking '\(searchRoot)': a symbolic link in its path leads outside the workspace")
+                return
+            }
             try enterDirectory(searchRoot, info: info, ancestors: ancestors)
         }
     }
@@ -190,7 +195,7 @@ private struct Walk {
             warnings.append("skipping symbolic link '\(path)': its target '\(target)' does not exist")
             return
         }
-        guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/") else {
+        guard isInsideWorkspace(resolved) else {
             if (info.isDirectory && mayMatchInside) || (!info.isDirectory && mayMatchFile) {
                 warnings.append(
                     "not following symbolic link '\(path)': its target '\(target)' is outside the workspace"
@@ -206,6 +211,11 @@ private struct Walk {
         } else if info.isRegularFile, mayMatchFile {
             found.insert(path)
         }
+    }
+
+    /// Returns whether the fully resolved path `resolved` is the workspace root or inside it.
+    private func isInsideWorkspace(_ resolved: String) -> Bool {
+        resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/")
     }
 
     private func absolute(_ relative: String) -> String {
