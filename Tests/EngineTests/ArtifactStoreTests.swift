@@ -189,15 +189,28 @@ import TestSupport
         #expect(try workspace.read("artifacts/build/app.txt") == "current\n")
     }
 
-    @Test func restoreOfEmptyManifestLeavesEmptyFolder() throws {
+    @Test func emptyManifestRemovesFolder() throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
         try workspace.write("artifacts/build/old", "old\n")
+        try workspace.write("artifacts/lint/report", "report\n")
 
         try makeStore(workspace).restore(.empty, for: "build")
 
-        #expect(workspace.exists("artifacts/build"))
-        #expect(workspace.listing("artifacts/build").isEmpty)
+        #expect(!workspace.exists("artifacts/build"))
+        #expect(workspace.listing("artifacts") == ["lint/report"])
+    }
+
+    @Test func jobWithoutArtifactsCreatesNothing() throws {
+        let workspace = try TemporaryDirectory()
+        defer { workspace.remove() }
+        try workspace.write("out/app.txt", "app\n")
+
+        let collection = try makeStore(workspace).collect(job: "lint", patterns: GlobSet([], purpose: .artifacts))
+
+        #expect(collection.manifest == .empty)
+        #expect(collection.warnings.isEmpty)
+        #expect(!workspace.exists("artifacts"))
     }
 
     @Test func leftoverTemporaryFoldersRemoved() throws {

@@ -33,7 +33,8 @@ public struct ArtifactStore: Sendable {
 
     /// Makes `artifacts/<job>/` hold exactly the files of `manifest`, read from the blob store.
     ///
-    /// Files that are not in the manifest are removed and missing folders are created. Each file
+    /// Files that are not in the manifest are removed and missing folders are created. An empty
+    /// manifest removes the folder. Each file
     /// gets its recorded permission bits, and each link its recorded target.
     ///
     /// - Throws: `ArtifactError.missingBlob` or `.corruptBlob` (`isCacheMiss` is true) when the
@@ -49,7 +50,15 @@ public struct ArtifactStore: Sendable {
     }
 
     /// Builds `manifest`'s files in a temporary folder and swaps it in for `artifacts/<job>/`.
+    ///
+    /// An empty manifest removes `artifacts/<job>/` instead, so a job without artifacts leaves
+    /// no empty folder behind.
     func replaceDirectory(of job: Job.Name, with manifest: Manifest) throws(ArtifactError) {
+        if manifest.entries.isEmpty {
+            try removeDirectory(of: job)
+            return
+        }
+
         let incoming: String
         do throws(SystemError) {
             try FileOperations.createDirectories(artifactsDirectory)
@@ -101,6 +110,19 @@ public struct ArtifactStore: Sendable {
             let outgoing = temporaryPath(for: job, role: "outgoing")
             try FileOperations.rename(current, to: outgoing)
             try FileOperations.rename(incoming, to: current)
+            try FileOperations.removeTree(outgoing)
+        } catch {
+            throw .fileSystem(error)
+        }
+    }
+
+    private func removeDirectory(of job: Job.Name) throws(ArtifactError) {
+        let current = directory(for: job)
+        do throws(SystemError) {
+            guard try FileOperations.status(current) != nil else { return }
+            try removeLeftovers(of: job)
+            let outgoing = temporaryPath(for: job, role: "outgoing")
+            try FileOperations.rename(current, to: outgoing)
             try FileOperations.removeTree(outgoing)
         } catch {
             throw .fileSystem(error)

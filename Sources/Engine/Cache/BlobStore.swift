@@ -7,8 +7,9 @@ import Hashing
 /// A content-addressed store of artifact file contents: `<cache>/blobs/ab/<hex>`.
 ///
 /// A blob is written to a temporary file and renamed into place, so a blob that exists is
-/// complete. Storing the same contents twice keeps one blob. Restoring checks the contents
-/// against the digest, so a blob damaged on disk is removed and reported as a cache miss.
+/// complete. Storing the same contents twice keeps one blob. Blobs are not flushed with `fsync`:
+/// restoring checks the contents against the digest instead, so a blob that a crash or the disk
+/// damaged is removed and reported as a cache miss.
 /// Separate processes may use one store at once; the value itself has no mutable state.
 public struct BlobStore: Sendable {
     public let directory: CacheDirectory

@@ -15,6 +15,11 @@ public struct JobStateStore: Sendable {
         self.directory = root + "/.dagrun/state"
     }
 
+    /// Creates a store whose state files are in `directory`.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
     /// Returns the path of `job`'s state file.
     public func path(for job: Job.Name) -> String {
         "\(directory)/\(job.rawValue).json"
