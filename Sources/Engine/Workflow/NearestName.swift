@@ -18,23 +18,32 @@ func nearestName(to name: String, among candidates: [String]) -> String? {
     return best?.candidate
 }
 
-/// The Levenshtein distance: the fewest single-character insertions, deletions and substitutions
-/// that turn `source` into `target`.
+/// The optimal string alignment distance: the fewest single-character insertions, deletions,
+/// substitutions and swaps of two neighbouring characters that turn `source` into `target`.
+/// Counting a swap as one edit makes typos such as "jbos" for "jobs" close.
 func editDistance(_ source: String, _ target: String) -> Int {
     let source = Array(source)
     let target = Array(target)
     guard !source.isEmpty, !target.isEmpty else {
         return max(source.count, target.count)
     }
+    // Three rows of the usual table: the swap looks two rows back.
+    var beforePrevious = [Int](repeating: 0, count: target.count + 1)
     var previous = Array(0...target.count)
     var current = [Int](repeating: 0, count: target.count + 1)
-    for sourceIndex in 1...source.count {
-        current[0] = sourceIndex
-        for targetIndex in 1...target.count {
-            let substitution = previous[targetIndex - 1] + (source[sourceIndex - 1] == target[targetIndex - 1] ? 0 : 1)
-            current[targetIndex] = min(previous[targetIndex] + 1, current[targetIndex - 1] + 1, substitution)
+    for row in 1...source.count {
+        current[0] = row
+        for column in 1...target.count {
+            let cost = source[row - 1] == target[column - 1] ? 0 : 1
+            var distance = min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + cost)
+            let isSwap = row > 1 && column > 1
+                && source[row - 1] == target[column - 2] && source[row - 2] == target[column - 1]
+            if isSwap {
+                distance = min(distance, beforePrevious[column - 2] + 1)
+            }
+            current[column] = distance
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[target.count]
 }

@@ -38,7 +38,12 @@ extension WorkflowDecoder {
         if key != nil, node.isNull {
             throw WorkflowError.missingKey("runs", job: key?.scalar, at: start, hint: Self.runsHint)
         }
-        let entries = try entries(of: node, named: "jobs", expected: "a mapping with 'name' and 'runs' for each job")
+        let entries = try entries(
+            of: node,
+            named: "jobs",
+            expected: "a mapping with 'name' and 'runs' for each job",
+            hint: Self.jobHint
+        )
         let value = { (name: String) in entries.first { $0.key == name }?.value }
 
         let nameNode = try jobNameNode(key: key, nameValue: value("name"), start: start)
@@ -87,6 +92,7 @@ extension WorkflowDecoder {
         return !name.isEmpty && name.allSatisfy(isAllowed) && !name.allSatisfy { $0 == "." }
     }
 
+    static let jobHint = "Write each job as a mapping, such as '- {name: build, runs: make}'."
     private static let runsHint = "Add 'runs:' with the shell script the job runs, such as 'runs: make'."
 
     // MARK: Keys
@@ -171,7 +177,12 @@ extension WorkflowDecoder {
 
     func backoff(_ node: YAMLNode, over base: Backoff) throws(WorkflowError) -> Backoff {
         var backoff = base
-        let entries = try entries(of: node, named: "backoff", expected: "a mapping with 'initial', 'factor' and 'max'")
+        let entries = try entries(
+            of: node,
+            named: "backoff",
+            expected: "a mapping with 'initial', 'factor' and 'max'",
+            hint: "Write it as a mapping, such as 'backoff: {initial: 1s, factor: 2, max: 1m}'."
+        )
         try rejectUnknownKeys(entries, validKeys: Self.backoffKeys, context: "in 'backoff'")
         for entry in entries {
             switch entry.key {
@@ -182,7 +193,13 @@ extension WorkflowDecoder {
             default:
                 let factor = entry.value.scalar.flatMap { Double($0) }
                 guard let factor, factor.isFinite, factor >= 1 else {
-                    throw WorkflowError.wrongType("factor", expected: "a number >= 1", found: entry.value, file: file)
+                    throw WorkflowError.wrongType(
+                        "factor",
+                        expected: "a number >= 1",
+                        found: entry.value,
+                        file: file,
+                        hint: "Write a number such as '2'. A factor of 1 keeps the same delay before every retry."
+                    )
                 }
                 backoff.factor = factor
             }

@@ -26,9 +26,15 @@ struct WorkflowDecoder {
     ///
     /// - Throws: `WorkflowError` when `node` is not a mapping, a key is not a scalar, or a key
     ///   appears twice.
-    func entries(of node: YAMLNode, named name: String, expected: String) throws(WorkflowError) -> [Entry] {
+    func entries(
+        of node: YAMLNode,
+        named name: String,
+        expected: String,
+        hint: String? = nil
+    ) throws(WorkflowError) -> [Entry] {
         guard case .mapping(let pairs) = node.content else {
-            throw WorkflowError.wrongType(name, expected: expected, found: node, file: file)
+            let hint = hint ?? "Write '\(name)' as a mapping, one 'key: value' per line."
+            throw WorkflowError.wrongType(name, expected: expected, found: node, file: file, hint: hint)
         }
         var entries: [Entry] = []
         var firstLines: [String: Int] = [:]
@@ -64,9 +70,15 @@ struct WorkflowDecoder {
     // MARK: Scalars
 
     /// Returns the text of a scalar that is not null.
-    func string(_ node: YAMLNode, key: String, expected: String = "a string") throws(WorkflowError) -> String {
+    func string(
+        _ node: YAMLNode,
+        key: String,
+        expected: String = "a string",
+        hint: String? = nil
+    ) throws(WorkflowError) -> String {
         guard let text = node.scalar, !node.isNull else {
-            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file)
+            let hint = hint ?? "Write one value after '\(key):', in quotes when it starts with '[', '{' or '*'."
+            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file, hint: hint)
         }
         return text
     }
@@ -76,7 +88,8 @@ struct WorkflowDecoder {
         guard let text = node.scalar, !node.isNull, text.allSatisfy({ $0.isASCII && $0.isNumber }),
             let value = Int(text)
         else {
-            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file)
+            let hint = "Write a whole number, such as '\(key): 2'."
+            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file, hint: hint)
         }
         return value
     }
@@ -88,7 +101,8 @@ struct WorkflowDecoder {
         case "false", "False", "FALSE":
             return false
         default:
-            throw WorkflowError.wrongType(key, expected: "true or false", found: node, file: file)
+            let hint = "Write true or false, such as '\(key): false'."
+            throw WorkflowError.wrongType(key, expected: "true or false", found: node, file: file, hint: hint)
         }
     }
 
@@ -103,6 +117,7 @@ struct WorkflowDecoder {
     /// empty list.
     func stringList(_ node: YAMLNode, key: String) throws(WorkflowError) -> [(text: String, node: YAMLNode)] {
         let expected = "a string or a list of strings"
+        let hint = "Write one value, such as '\(key): a', or a list, such as '\(key): [a, b]'."
         if node.isNull {
             return []
         }
@@ -112,11 +127,11 @@ struct WorkflowDecoder {
         case .sequence(let items):
             var result: [(text: String, node: YAMLNode)] = []
             for item in items {
-                result.append((try string(item, key: key, expected: expected), item))
+                result.append((try string(item, key: key, expected: expected, hint: hint), item))
             }
             return result
         case .mapping:
-            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file)
+            throw WorkflowError.wrongType(key, expected: expected, found: node, file: file, hint: hint)
         }
     }
 
@@ -127,7 +142,8 @@ struct WorkflowDecoder {
             return [:]
         }
         var environment: [String: String] = [:]
-        for entry in try entries(of: node, named: key, expected: "a mapping of names to values") {
+        let mappingHint = "Write it as a mapping, such as '\(key): {MODE: release}'."
+        for entry in try entries(of: node, named: key, expected: "a mapping of names to values", hint: mappingHint) {
             let isValidName = !entry.key.isEmpty && !entry.key.contains("=") && !entry.key.contains("\0")
             guard isValidName else {
                 throw WorkflowError(
@@ -137,8 +153,11 @@ struct WorkflowDecoder {
                 )
             }
             guard let value = entry.value.scalar else {
-                let expected = "a string, number or Boolean for '\(entry.key)'"
-                throw WorkflowError.wrongType(key, expected: expected, found: entry.value, file: file)
+                throw WorkflowError(
+                    message: "'\(entry.key)' in '\(key)' must be a string, number or Boolean, found \(entry.value.summary)",
+                    location: entry.value.location(in: file),
+                    hint: "Quote the value to pass it as text, such as '\(entry.key): \"a b\"'."
+                )
             }
             environment[entry.key] = entry.value.isNull ? "" : value
         }

@@ -43,7 +43,7 @@ extension WorkflowError {
         return WorkflowError(message: "unknown key '\(key)' \(context)", location: location, hint: hint)
     }
 
-    static func wrongType(_ key: String, expected: String, found node: YAMLNode, file: String, hint: String? = nil) -> WorkflowError {
+    static func wrongType(_ key: String, expected: String, found node: YAMLNode, file: String, hint: String) -> WorkflowError {
         WorkflowError(
             message: "'\(key)' must be \(expected), found \(node.summary)",
             location: node.location(in: file),

@@ -41,8 +41,15 @@ public enum WorkflowLoader {
             )
         }
 
+        guard case .mapping = document.content else {
+            throw WorkflowError(
+                message: "the workflow must be a mapping with a 'jobs' key, found \(document.summary)",
+                location: document.location(in: file),
+                hint: "Start the file with 'jobs:' and list the jobs below it."
+            )
+        }
         var decoder = WorkflowDecoder(file: file)
-        let entries = try decoder.entries(of: document, named: "workflow", expected: "a mapping with a 'jobs' key")
+        let entries = try decoder.entries(of: document, named: "workflow", expected: "a mapping")
         try decoder.rejectUnknownKeys(entries, validKeys: topLevelKeys, context: "at the top level")
         let value = { (name: String) in entries.first { $0.key == name }?.value }
 
@@ -132,7 +139,13 @@ extension WorkflowDecoder {
             }
         case .scalar:
             guard node.isNull else {
-                throw WorkflowError.wrongType("jobs", expected: "a list or a mapping of jobs", found: node, file: file)
+                throw WorkflowError.wrongType(
+                    "jobs",
+                    expected: "a list or a mapping of jobs",
+                    found: node,
+                    file: file,
+                    hint: Self.jobHint
+                )
             }
         }
         guard !jobs.isEmpty else {
