@@ -7,6 +7,7 @@ import Foundation
 /// - `env`: a mapping of variables for every job; numbers and Booleans keep their text.
 /// - `defaults`: `retries`, `backoff`, `timeout` and `cache` for every job that does not set them.
 /// - `jobs`: a list of job mappings with `name`, or a mapping from job name to job.
+/// - Keys that start with `x-` are ignored, so they can hold anchors for the rest of the file.
 ///
 /// A job has `runs` (required), `needs`, `inputs`, `artifacts`, `retries`, `backoff`
 /// (`initial`, `factor`, `max`), `timeout`, `env` and `cache`. Every error carries the file, line
@@ -50,7 +51,8 @@ public enum WorkflowLoader {
         }
         var decoder = WorkflowDecoder(file: file)
         let entries = try decoder.entries(of: document, named: "workflow", expected: "a mapping")
-        try decoder.rejectUnknownKeys(entries, validKeys: topLevelKeys, context: "at the top level")
+        let settings = entries.filter { !$0.key.hasPrefix("x-") }
+        try decoder.rejectUnknownKeys(settings, validKeys: topLevelKeys, context: "at the top level")
         let value = { (name: String) in entries.first { $0.key == name }?.value }
 
         let env = try value("env").map { (node) throws(WorkflowError) in try decoder.environment(node) } ?? [:]
