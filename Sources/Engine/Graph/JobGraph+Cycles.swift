@@ -1,6 +1,6 @@
 extension JobGraph {
-    /// Returns the first dependency cycle found, as the jobs along it, each needing the next and the
-    /// last needing the first; nil when the graph is a DAG.
+    /// Returns the first dependency cycle found, or nil when the graph is a DAG. Each job in the
+    /// returned list needs the next one, and the last needs the first.
     ///
     /// The search is a depth-first walk in file order over `needs` in the order written, so the
     /// same file always reports the same cycle. The cycle starts at its job that comes first in

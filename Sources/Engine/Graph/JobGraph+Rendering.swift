@@ -23,7 +23,7 @@ extension JobGraph {
         }
     }
 
-    /// Each job on its own line, padded so the jobs it needs line up in a column:
+    /// Writes each job on its own line, padded so the jobs it needs line up in a column:
     ///
     ///     lint
     ///     build  needs lint

@@ -35,13 +35,13 @@ public struct JobGraph: Sendable {
         dependentIndices = dependents
     }
 
-    /// Every job, each after all the jobs it needs; among jobs that are ready at the same time,
+    /// Every job, each after all the jobs it needs. Among jobs that are ready at the same time,
     /// the one earlier in the file comes first.
     public var topologicalOrder: [Job.Name] {
         order(of: Array(names.indices)).map { names[$0] }
     }
 
-    /// The direct needs of `name`, in the order written; empty for an unknown name.
+    /// Returns the direct needs of `name` in the order written, or none for an unknown name.
     public func needs(of name: Job.Name) -> [Job.Name] {
         guard let index = indices[name] else {
             return []
@@ -65,7 +65,7 @@ public struct JobGraph: Sendable {
 
     // MARK: Traversal
 
-    /// The jobs reachable from `start` along `edges`, `start` included.
+    /// Collects the jobs reachable from `start` along `edges`, `start` included.
     private func reachable(from start: [Int], through edges: [[Int]]) -> Set<Int> {
         var seen = Set(start)
         var pending = start

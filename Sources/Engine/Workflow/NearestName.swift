@@ -18,9 +18,9 @@ func nearestName(to name: String, among candidates: [String]) -> String? {
     return best?.candidate
 }
 
-/// The optimal string alignment distance: the fewest single-character insertions, deletions,
-/// substitutions and swaps of two neighbouring characters that turn `source` into `target`.
-/// Counting a swap as one edit makes typos such as "jbos" for "jobs" close.
+/// Computes the optimal string alignment distance: the fewest single-character insertions,
+/// deletions, substitutions and swaps of two neighbouring characters that turn `source` into
+/// `target`. Counting a swap as one edit makes typos such as "jbos" for "jobs" close.
 func editDistance(_ source: String, _ target: String) -> Int {
     let source = Array(source)
     let target = Array(target)

@@ -16,9 +16,9 @@ struct JobDefaults {
 /// A decoded job with the places that checks across jobs need.
 struct DecodedJob {
     var job: Job
-    /// Where the name is written: the `name` value, or the key in a mapping of jobs.
+    /// The location of the name: the `name` value, or the key in a mapping of jobs.
     var nameLocation: SourceLocation
-    /// Where each entry of `job.needs` is written, in the same order.
+    /// The location of each entry of `job.needs`, in the same order.
     var needsLocations: [SourceLocation]
 }
 
@@ -137,8 +137,7 @@ extension WorkflowDecoder {
         return (names, locations)
     }
 
-    /// Compiles each pattern on its own, so an error points at the pattern that is wrong; the
-    /// patterns' order and `!` are checked the same way `GlobSet` applies them.
+    /// Compiles each pattern on its own, so an error points at the pattern that is wrong.
     private func globs(
         _ node: YAMLNode?,
         key: String,

@@ -4,12 +4,12 @@ import CYAML
 /// Builds a `YAMLNode` tree from YAML text through libyaml's event parser.
 ///
 /// The event parser gives every node its start mark, which located error messages need. Anchors and
-/// aliases are resolved here, and `<<` merge keys applied, so the loader sees plain trees.
+/// aliases are resolved here, and `<<` merge keys applied, so the loader only walks plain trees.
 struct YAMLReader {
     /// The file name that error locations carry.
     let file: String
 
-    /// Parses the first document of `bytes`; returns nil when the stream holds no document or an
+    /// Parses the first document of `bytes`. Returns nil when the stream has no document or an
     /// empty one.
     ///
     /// - Throws: `WorkflowError` for a syntax error (with libyaml's text and place), an alias
@@ -154,7 +154,8 @@ private struct TreeBuilder {
     }
 
     /// Replaces `<<` entries with the pairs of the mappings they name. Keys written in the mapping
-    /// itself win, then earlier merged mappings over later ones, as the YAML merge key type says.
+    /// itself win, then earlier merged mappings over later ones, as the YAML 1.1 merge key type
+    /// specifies.
     private func applyingMerges(
         _ pairs: [(key: YAMLNode, value: YAMLNode)]
     ) throws(WorkflowError) -> [(key: YAMLNode, value: YAMLNode)] {
