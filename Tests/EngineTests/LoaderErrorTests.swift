@@ -166,6 +166,11 @@ import TestSupport
             error: "4:14: 'timeout' must be a duration greater than 0, found '0s'"
         ),
         Case(
+            name: "zero default timeout",
+            yaml: "defaults: {timeout: 0}\njobs: [{name: a, runs: x}]\n",
+            error: "1:21: 'timeout' must be a duration greater than 0, found '0'"
+        ),
+        Case(
             name: "backoff factor below one",
             yaml: "jobs:\n  - name: a\n    runs: x\n    backoff: {factor: 0.5}\n",
             error: "4:23: 'factor' must be a number >= 1, found '0.5'"

@@ -157,7 +157,8 @@ extension WorkflowDecoder {
         return patterns
     }
 
-    private func timeout(_ node: YAMLNode) throws(WorkflowError) -> Duration? {
+    /// Decodes a `timeout`: a duration greater than 0, or null for no limit.
+    func timeout(_ node: YAMLNode) throws(WorkflowError) -> Duration? {
         if node.isNull {
             return nil
         }

@@ -117,7 +117,7 @@ extension WorkflowDecoder {
             case "backoff":
                 defaults.backoff = try backoff(entry.value, over: defaults.backoff)
             case "timeout":
-                defaults.timeout = entry.value.isNull ? nil : try duration(entry.value, key: "timeout")
+                defaults.timeout = try timeout(entry.value)
             default:
                 defaults.cacheEnabled = try boolean(entry.value, key: "cache")
             }
