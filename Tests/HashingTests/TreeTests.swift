@@ -111,3 +111,30 @@ import TestSupport
         #expect(DirectoryDigests.compute(for: [record]) == plain)
     }
 }
+
+@Suite struct TreeHashTests {
+    @Test func hashTreeStoresDirectoryNodesAndReportsChanges() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try writeAgedFiles(["top.txt": "t", "src/a.c": "a", "src/lib/b.c": "b", "docs/d.md": "d"], in: folder)
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/.dagrun", withIntermediateDirectories: true)
+        let database = "\(folder.path)/.dagrun/index.db"
+        let index = try HashIndex(path: database)
+
+        let first = try index.hashTree(root: folder.path)
+        #expect(first.changedDirectories == ["", "docs", "src", "src/lib"])
+        #expect(first.records.map(\.path) == ["docs/d.md", "src/a.c", "src/lib/b.c", "top.txt"])
+        #expect(try sqlite(database, "SELECT count(*) FROM directories") == "4")
+
+        let unchanged = try index.hashTree(root: folder.path)
+        #expect(unchanged.changedDirectories.isEmpty)
+        #expect(unchanged.directories == first.directories)
+        #expect(index.statistics.filesRead == 4)
+
+        try writeAgedFiles(["src/lib/b.c": "B"], in: folder)
+        try FileManager.default.removeItem(atPath: "\(folder.path)/docs")
+        let changed = try index.hashTree(root: folder.path)
+        #expect(changed.changedDirectories == ["", "docs", "src", "src/lib"])
+        #expect(try sqlite(database, "SELECT count(*) FROM directories") == "3")
+    }
+}
