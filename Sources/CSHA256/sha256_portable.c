@@ -1,7 +1,8 @@
 // The portable SHA-256 compression function of FIPS 180-4, section 6.2.2.
 #include "csha256.h"
+#include "kernels.h"
 
-static const uint32_t round_constants[64] = {
+const uint32_t csha256_round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -39,7 +40,7 @@ void csha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t 
         for (int t = 0; t < 64; t++) {
             uint32_t sum1 = rotate_right(e, 6) ^ rotate_right(e, 11) ^ rotate_right(e, 25);
             uint32_t choose = (e & f) ^ (~e & g);
-            uint32_t temp1 = h + sum1 + choose + round_constants[t] + schedule[t];
+            uint32_t temp1 = h + sum1 + choose + csha256_round_constants[t] + schedule[t];
             uint32_t sum0 = rotate_right(a, 2) ^ rotate_right(a, 13) ^ rotate_right(a, 22);
             uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
             uint32_t temp2 = sum0 + majority;
@@ -49,9 +50,4 @@ void csha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t 
         state[0] += a; state[1] += b; state[2] += c; state[3] += d;
         state[4] += e; state[5] += f; state[6] += g; state[7] += h;
     }
-}
-
-// NOTE: only the portable path exists so far; the SHA-NI and ARMv8 kernels plug in here.
-void csha256_compress(uint32_t state[8], const uint8_t *blocks, size_t block_count) {
-    csha256_compress_portable(state, blocks, block_count);
 }

@@ -85,3 +85,17 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Digest {
+    /// Creates a digest from the first 32 bytes of `raw`, in SHA-256 output order; returns nil
+    /// when `raw` is shorter. Faster than `init(bytes:)` for rows read from the index.
+    init?(raw: UnsafeRawBufferPointer) {
+        guard raw.count >= 32 else { return nil }
+        words = (
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        )
+    }
+}

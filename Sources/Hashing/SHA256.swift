@@ -3,19 +3,33 @@ import CSHA256
 /// A streaming SHA-256 hash (FIPS 180-4).
 ///
 /// Feed bytes with `update` as often as needed, then call `finalize` once. The value is not
-/// thread-safe; copy it to fork a hash of a common prefix.
+/// thread-safe; copy it to fork a hash of a common prefix. The compression runs on the fastest
+/// kernel the CPU supports unless `init(backend:)` picks one.
 public struct SHA256: Sendable {
+    /// Eight 32-bit words of a 64-byte block, as the fixed-size storage of the pending bytes.
+    private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
         0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    /// Bytes of an incomplete block, waiting for the next update.
-    private var pending: [UInt8] = []
+    /// Bytes of an incomplete block, waiting for the next update; the first `pendingCount` count.
+    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     /// Total message length in bytes so far.
     private var length: UInt64 = 0
 
+    /// The compression kernel this hash runs on.
+    public let backend: Backend
+
+    /// Creates a hash that runs on the fastest kernel this CPU supports.
     public init() {
-        pending.reserveCapacity(64)
+        backend = .preferred
+    }
+
+    /// Creates a hash that runs on `backend`, or on `.portable` when this CPU lacks `backend`.
+    public init(backend: Backend) {
+        self.backend = backend.isSupported ? backend : .portable
     }
 
     /// Adds `buffer` to the message.
@@ -23,29 +37,40 @@ public struct SHA256: Sendable {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         length &+= UInt64(buffer.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<take]))
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, buffer.count)
+            withUnsafeMutableBytes(of: &pending) { pendingBytes in
+                pendingBytes.baseAddress!.advanced(by: pendingCount).copyMemory(from: base, byteCount: take)
+            }
+            pendingCount += take
             offset = take
-            if pending.count == 64 {
-                pending.withUnsafeBufferPointer { compress($0.baseAddress!, blockCount: 1) }
-                pending.removeAll(keepingCapacity: true)
+            if pendingCount == 64 {
+                compressPending()
+                pendingCount = 0
             }
         }
         let wholeBlocks = (buffer.count - offset) / 64
         if wholeBlocks > 0 {
-            compress(base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), blockCount: wholeBlocks)
+            compress(base.advanced(by: offset), blockCount: wholeBlocks)
             offset += wholeBlocks * 64
         }
         if offset < buffer.count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+            let rest = buffer.count - offset
+            withUnsafeMutableBytes(of: &pending) { pendingBytes in
+                pendingBytes.baseAddress!.copyMemory(from: base.advanced(by: offset), byteCount: rest)
+            }
+            pendingCount = rest
         }
     }
 
     /// Adds `bytes` to the message.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let array = Array(bytes)
-        array.withUnsafeBytes { update($0) }
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            update(UnsafeRawBufferPointer(buffer))
+        }
+        if handled == nil {
+            Array(bytes).withUnsafeBytes { update($0) }
+        }
     }
 
     /// Adds the UTF-8 encoding of `string` to the message.
@@ -57,15 +82,19 @@ public struct SHA256: Sendable {
     /// Pads the message and returns its digest.
     public consuming func finalize() -> Digest {
         let bitLength = length &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 {
-            tail.append(0)
+        // The padding: 0x80, zeros up to 56 bytes modulo 64, then the bit length, big-endian.
+        var tail: (Block, Block) = ((0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0))
+        let tailLength = pendingCount < 56 ? 64 : 128
+        withUnsafeMutableBytes(of: &tail) { tailBytes in
+            withUnsafeBytes(of: &pending) { pendingBytes in
+                tailBytes.baseAddress!.copyMemory(from: pendingBytes.baseAddress!, byteCount: pendingCount)
+            }
+            tailBytes[pendingCount] = 0x80
+            tailBytes.storeBytes(of: bitLength.bigEndian, toByteOffset: tailLength - 8, as: UInt64.self)
         }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        withUnsafeBytes(of: &tail) { tailBytes in
+            compress(tailBytes.baseAddress!, blockCount: tailLength / 64)
         }
-        tail.withUnsafeBufferPointer { compress($0.baseAddress!, blockCount: tail.count / 64) }
         let s = state
         return Digest(words: (
             UInt64(s.0) << 32 | UInt64(s.1),
@@ -89,9 +118,20 @@ public struct SHA256: Sendable {
         return hasher.finalize()
     }
 
-    private mutating func compress(_ blocks: UnsafePointer<UInt8>, blockCount: Int) {
+    private mutating func compressPending() {
+        var block = pending
+        withUnsafeBytes(of: &block) { compress($0.baseAddress!, blockCount: 1) }
+    }
+
+    private mutating func compress(_ blocks: UnsafeRawPointer, blockCount: Int) {
+        let kernel = backend.cValue
         withUnsafeMutableBytes(of: &state) { raw in
-            csha256_compress(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks, blockCount)
+            csha256_compress_with(
+                kernel,
+                raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                blocks.assumingMemoryBound(to: UInt8.self),
+                blockCount
+            )
         }
     }
 }

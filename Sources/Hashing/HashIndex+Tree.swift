@@ -1,0 +1,83 @@
+extension HashIndex {
+    /// The files and folders of a tree, with the folders whose digest changed since the last
+    /// tree hash of the same index.
+    public struct Tree: Sendable {
+        /// Every file and symbolic link under the prefixes, sorted by path bytes.
+        public var records: [FileRecord]
+        /// The Merkle digest of each folder that holds a file, "" for the root.
+        public var directories: [String: Digest]
+        /// Folders that are new, gone, or whose digest differs from the stored one, sorted.
+        public var changedDirectories: [String]
+    }
+
+    /// Lists the files under `prefixes` of `root` with `TreeWalker`, returns their records and
+    /// folder digests, and stores the folder digests as the index's directory nodes.
+    ///
+    /// One walk, one `records(root:relativePaths:)` batch and at most one more transaction,
+    /// for the directory nodes that changed.
+    /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
+    public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
+        let paths = try TreeWalker(root: root).files(under: prefixes)
+        let records = try records(root: root, relativePaths: paths).records
+        let directories = directoryDigests(for: records)
+        let changed = try state.withLock { (state) throws(HashingError) in
+            do throws(SQLiteError) {
+                return try storeDirectories(directories, under: prefixes, connection: state.connection)
+            } catch {
+                throw .index(path: path, operation: error.operation, message: error.message, code: error.code)
+            }
+        }
+        return Tree(records: records, directories: directories, changedDirectories: changed)
+    }
+
+    /// Replaces the directory nodes under `prefixes` by `directories`, writing only the
+    /// differences, and returns the paths of the nodes that changed.
+    private func storeDirectories(_ directories: [String: Digest], under prefixes: [String], connection: SQLiteConnection) throws(SQLiteError) -> [String] {
+        let scopes = prefixes.map { PathEncoding.bytes(of: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+        func isInScope(_ path: [UInt8]) -> Bool {
+            scopes.contains { scope in
+                scope.isEmpty || path == scope || (path.starts(with: scope) && path.count > scope.count && path[scope.count] == UInt8(ascii: "/"))
+            }
+        }
+
+        var stored: [[UInt8]: Digest] = [:]
+        let select = try connection.prepare("SELECT path, digest FROM directories")
+        while try select.step() {
+            let path = select.blob(at: 0)
+            if isInScope(path), let digest = select.withBlob(at: 1, { Digest(raw: $0) }) {
+                stored[path] = digest
+            }
+        }
+
+        var upserts: [([UInt8], Digest)] = []
+        for (path, digest) in directories {
+            let key = PathEncoding.bytes(of: path)
+            if stored.removeValue(forKey: key) != digest {
+                upserts.append((key, digest))
+            }
+        }
+        let removals = Array(stored.keys)
+        guard !upserts.isEmpty || !removals.isEmpty else { return [] }
+
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let upsert = try connection.prepare("INSERT OR REPLACE INTO directories VALUES (?1, ?2)")
+            for (key, digest) in upserts {
+                upsert.bind(key, at: 1)
+                upsert.bind(digest.bytes, at: 2)
+                try upsert.run()
+            }
+            let delete = try connection.prepare("DELETE FROM directories WHERE path = ?1")
+            for key in removals {
+                delete.bind(key, at: 1)
+                try delete.run()
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        let changed = upserts.map(\.0) + removals
+        return changed.sorted { $0.lexicographicallyPrecedes($1) }.map { PathEncoding.string(from: $0) }
+    }
+}

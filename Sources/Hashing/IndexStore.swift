@@ -1,0 +1,88 @@
+/// The SQL of the `files` table: reading entries and writing one batch of changes.
+struct IndexStore {
+    /// From this many paths on, one scan of the whole table beats a lookup per path.
+    static let scanThreshold = 512
+
+    let connection: SQLiteConnection
+
+    init(_ connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// Returns the stored entries of `keys` (raw relative paths); absent keys have none.
+    func entries(for keys: [[UInt8]]) throws(SQLiteError) -> [[UInt8]: IndexEntry] {
+        let columns = "path, size, mtime_ns, ctime_ns, inode, mode, digest, link_target, checked_ns"
+        var entries: [[UInt8]: IndexEntry] = [:]
+        if keys.count >= Self.scanThreshold {
+            let wanted = Set(keys)
+            let statement = try connection.prepare("SELECT \(columns) FROM files")
+            entries.reserveCapacity(keys.count)
+            while try statement.step() {
+                let key = statement.blob(at: 0)
+                if wanted.contains(key), let entry = Self.entry(from: statement) {
+                    entries[key] = entry
+                }
+            }
+        } else {
+            let statement = try connection.prepare("SELECT \(columns) FROM files WHERE path = ?1")
+            for key in keys {
+                statement.bind(key, at: 1)
+                if try statement.step(), let entry = Self.entry(from: statement) {
+                    entries[key] = entry
+                }
+                statement.reset()
+            }
+        }
+        return entries
+    }
+
+    /// Writes `changes` in one transaction: an entry replaces the stored one, nil deletes it.
+    /// Writes nothing, and starts no transaction, when `changes` is empty.
+    func write(_ changes: [(key: [UInt8], entry: IndexEntry?)]) throws(SQLiteError) {
+        guard !changes.isEmpty else { return }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let upsert = try connection.prepare("INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+            let delete = try connection.prepare("DELETE FROM files WHERE path = ?1")
+            for change in changes {
+                guard let entry = change.entry else {
+                    delete.bind(change.key, at: 1)
+                    try delete.run()
+                    continue
+                }
+                upsert.bind(change.key, at: 1)
+                upsert.bind(entry.status.size, at: 2)
+                upsert.bind(entry.status.modificationTime, at: 3)
+                upsert.bind(entry.status.changeTime, at: 4)
+                upsert.bind(Int64(bitPattern: entry.status.inode), at: 5)
+                upsert.bind(Int64(entry.status.mode), at: 6)
+                upsert.bind(entry.digest.bytes, at: 7)
+                upsert.bind(entry.linkTarget, at: 8)
+                upsert.bind(entry.checkedTime, at: 9)
+                try upsert.run()
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Reads the row at the statement's cursor; nil for a row with a malformed digest.
+    private static func entry(from statement: SQLiteStatement) -> IndexEntry? {
+        guard let digest = statement.withBlob(at: 6, { Digest(raw: $0) }) else { return nil }
+        let status = FileStatus(
+            size: statement.integer(at: 1),
+            modificationTime: statement.integer(at: 2),
+            changeTime: statement.integer(at: 3),
+            inode: UInt64(bitPattern: statement.integer(at: 4)),
+            mode: UInt32(truncatingIfNeeded: statement.integer(at: 5))
+        )
+        return IndexEntry(
+            status: status,
+            digest: digest,
+            linkTarget: statement.isNull(at: 7) ? nil : statement.blob(at: 7),
+            checkedTime: statement.integer(at: 8)
+        )
+    }
+}

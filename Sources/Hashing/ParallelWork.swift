@@ -1,0 +1,68 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs independent pieces of work on all cores.
+enum ParallelWork {
+    /// The number of workers: one per online CPU.
+    static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Below this many items the work runs on the calling thread: starting workers costs more.
+    static let minimumParallelCount = 64
+
+    /// Returns `body(index, &context)` for every index in `0..<count`, in index order.
+    ///
+    /// Each worker makes one context with `makeContext` (a reusable buffer, for example) and
+    /// takes the next index from a shared counter, so slow items do not hold up a fixed share.
+    /// Blocks the calling thread until every item is done: call it from a thread that may block,
+    /// not from a Swift concurrency task.
+    static func map<Context, Output: Sendable>(
+        count: Int,
+        makeContext: @Sendable () -> Context,
+        _ body: @Sendable (Int, inout Context) -> Output
+    ) -> [Output] {
+        if count < minimumParallelCount || workerCount == 1 {
+            var context = makeContext()
+            return (0..<count).map { body($0, &context) }
+        }
+        let outputs = Slots<Output>(count: count)
+        let next = NextIndex()
+        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+            var context = makeContext()
+            while true {
+                let index = next.take()
+                guard index < count else { return }
+                // Each index is taken once, so no two workers write the same slot.
+                outputs.buffer[index] = body(index, &context)
+            }
+        }
+        return outputs.buffer.map { $0! }
+    }
+}
+
+/// A counter that hands out 0, 1, 2, … to concurrent workers.
+private final class NextIndex: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func take() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+}
+
+/// The output slots of `ParallelWork.map`, one per index.
+///
+/// Unchecked: workers write distinct slots, and the caller reads them only after
+/// `concurrentPerform` has returned, which orders all writes before the reads.
+private final class Slots<Output>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Output?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+}
