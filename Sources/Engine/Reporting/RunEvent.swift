@@ -2,7 +2,8 @@
 public enum RunEvent: Sendable {
     /// An attempt of `job` started; `attempt` counts from 1 up to `attempts`.
     case started(job: Job.Name, attempt: Int, attempts: Int, reasons: [String])
-    /// The job's cache key matched a stored result; its artifacts were restored.
+    /// The job's cache key matched a stored result. `artifactCount` files had to be restored
+    /// into `artifacts/<job>/`, and 0 means they were already in place.
     case cacheHit(job: Job.Name, artifactCount: Int)
     /// One line of the job's output, without its newline.
     case output(job: Job.Name, line: String)

@@ -116,7 +116,7 @@ public struct RunReporter: Sendable {
         case let .cacheHit(job, artifactCount):
             object.add("event", "cache_hit")
             object.add("job", job.rawValue)
-            object.add("artifacts", artifactCount)
+            object.add("restored_artifacts", artifactCount)
         case let .output(job, line):
             object.add("event", "output")
             object.add("job", job.rawValue)

@@ -25,7 +25,8 @@ public enum JobOutcome: Sendable, Equatable {
 public protocol JobProcessor: Sendable {
     /// Checks the cache, runs the job when needed, and collects its artifacts.
     ///
-    /// - Parameter upstreamArtifacts: the artifact digest of each job that `job` needs.
+    /// - Parameter upstreamArtifacts: the artifact digest of each job that `job` needs, directly
+    ///   or through other jobs.
     func process(_ job: Job, upstreamArtifacts: [Job.Name: Digest]) async -> JobOutcome
 }
 
@@ -59,6 +60,7 @@ public struct Scheduler: Sendable {
         let start = clock.now
         let jobs = Dictionary(workflow.jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let included = Set(names)
+        let ancestors = Self.upstreamJobs(of: names, in: jobs)
         var waiting = names.filter { jobs[$0] != nil }
         var outcomes: [Job.Name: JobOutcome] = [:]
         var skipped: [Job.Name] = []
@@ -95,8 +97,8 @@ public struct Scheduler: Sendable {
                     waiting.remove(at: index)
                     running += 1
                     var upstream: [Job.Name: Digest] = [:]
-                    for need in needs {
-                        upstream[need] = outcomes[need]?.artifactDigest
+                    for ancestor in ancestors[name] ?? [] {
+                        upstream[ancestor] = outcomes[ancestor]?.artifactDigest
                     }
                     let frozenUpstream = upstream
                     group.addTask {
@@ -145,6 +147,28 @@ public struct Scheduler: Sendable {
         summary.interrupted = interrupted
         summary.duration = clock.now - start
         return (summary, outcomes)
+    }
+
+    /// Returns, for each of `names`, every job it needs directly or transitively.
+    ///
+    /// A job may read the artifacts of any job upstream of it (the order guarantees they exist),
+    /// so all of their artifact digests go into its cache key, not only those of its direct needs.
+    static func upstreamJobs(of names: [Job.Name], in jobs: [Job.Name: Job]) -> [Job.Name: Set<Job.Name>] {
+        var result: [Job.Name: Set<Job.Name>] = [:]
+        func visit(_ name: Job.Name, _ trail: Set<Job.Name>) -> Set<Job.Name> {
+            if let known = result[name] { return known }
+            var upstream: Set<Job.Name> = []
+            for need in jobs[name]?.needs ?? [] where !trail.contains(need) {
+                upstream.insert(need)
+                upstream.formUnion(visit(need, trail.union([name])))
+            }
+            result[name] = upstream
+            return upstream
+        }
+        for name in names {
+            _ = visit(name, [])
+        }
+        return result
     }
 
     private static func skipReason(blocker: Job.Name, outcome: JobOutcome?) -> String {
