@@ -109,7 +109,9 @@ final class WakeUpPipe: Sendable {
         self.writer = Mutex(writer)
     }
 
-    /// Writes a byte and closes the write end, so the reader sees it readable; later calls do nothing.
+    /// Closes the write end, so `poll` on the read end returns `POLLHUP`; later calls do nothing.
+    ///
+    /// Closing instead of writing a byte cannot raise `SIGPIPE` when the reader is already gone.
     func wake() {
         let descriptor = writer.withLock { writer in
             defer { writer = nil }
@@ -118,8 +120,6 @@ final class WakeUpPipe: Sendable {
         guard let descriptor else {
             return
         }
-        var byte: UInt8 = 1
-        _ = Glibc.write(descriptor, &byte, 1)
         _ = Glibc.close(descriptor)
     }
 }
