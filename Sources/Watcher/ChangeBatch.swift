@@ -1,4 +1,4 @@
-/// What happened to a file, as far as the watcher saw it.
+/// The kinds of change the watcher reported for a file.
 ///
 /// The kinds are hints for messages only. Whether an input really changed is decided by hashing:
 /// a touch (`attributes`) or a save of identical bytes (`modified`) changes no digest.

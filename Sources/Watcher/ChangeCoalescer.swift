@@ -50,10 +50,10 @@ public struct ChangeCoalescer: Sendable {
         lastEventTime = time
     }
 
-    /// Returns the gathered batch and starts a new one, if the tree has been quiet since the
-    /// deadline; returns nil while events are recent or when nothing is gathered.
+    /// Returns the gathered batch and starts a new one once `now` is past the quiet deadline.
     ///
-    /// A batch whose events all cancel out to nothing (only busy marks) is dropped, not returned.
+    /// Returns nil while events are recent, when nothing is gathered, and when only busy marks were
+    /// gathered (that empty batch is dropped).
     public mutating func takeBatch(at now: ContinuousClock.Instant) -> ChangeBatch? {
         guard let deadline = quietDeadline, now >= deadline else {
             return nil

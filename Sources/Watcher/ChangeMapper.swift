@@ -1,6 +1,6 @@
 /// Maps the paths of a batch to the jobs whose `inputs` match them.
 ///
-/// The mapper knows nothing of the DAG: it returns the jobs a change triggers directly, and the
+/// The mapper has no view of the DAG: it returns the jobs a change triggers directly, and the
 /// caller adds their downstream dependents. A path that no job's inputs match triggers nothing.
 public struct ChangeMapper: Sendable {
     /// One job's input globs and the matcher built from them.
@@ -17,7 +17,7 @@ public struct ChangeMapper: Sendable {
             self.decidingPattern = decidingPattern
         }
 
-        /// Creates a rule from a matcher that only answers yes or no, attributing each match to the
+        /// Creates a rule from a matcher that returns only whether a path matches, attributing each match to the
         /// last positive pattern whose literal prefix contains the path.
         ///
         /// NOTE: the attribution is a guess for messages: with `src/**/*.c` and `src/**/*.h`, a
@@ -71,7 +71,7 @@ public struct ChangeMapper: Sendable {
         self.init(rules: jobs.map { Rule(job: $0.job, patterns: $0.patterns, matches: $0.matches) })
     }
 
-    /// The scope that covers every job's inputs, for the watcher.
+    /// Returns the watch scope that covers every job's inputs.
     public func scope(ignoring ignoredPaths: [String] = []) -> WatchScope {
         WatchScope(inputPatterns: rules.flatMap(\.patterns), ignoredPaths: ignoredPaths)
     }

@@ -6,9 +6,9 @@ import CSystem
 import Foundation
 import Synchronization
 
-/// What a `FileWatcher` watches and how it groups what it sees.
+/// The settings of a `FileWatcher`: the workspace, the watch scope, the debounce and the polling fallback.
 public struct WatchConfiguration: Sendable {
-    /// The absolute path of the workspace root, the folder that holds `workflow.yml`.
+    /// The absolute path of the workspace root, the folder that contains `workflow.yml`.
     public var workspace: String
     public var scope: WatchScope
     /// How long the tree must stay quiet before the gathered changes form a batch.
@@ -17,6 +17,9 @@ public struct WatchConfiguration: Sendable {
     public var pollingInterval: Duration
     /// True to poll from the start instead of using inotify, as if the watch limit were reached.
     public var forcesPolling: Bool
+    /// A watch count at which adding a watch acts as if the kernel's limit were reached, so tests
+    /// reach the switch to polling without lowering `fs.inotify.max_user_watches`.
+    var simulatedWatchLimit: Int?
 
     public init(
         workspace: String,

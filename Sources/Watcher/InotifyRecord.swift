@@ -79,8 +79,8 @@ public struct InotifyRecord: Hashable, Sendable {
     /// Parses the records in `bytes`, as one `read` on an inotify descriptor returns them.
     ///
     /// Each record is a header in native byte order followed by `len` bytes of name, padded with NUL
-    /// bytes. The kernel only returns whole records; a trailing partial record means bytes were
-    /// lost, which the result reports as `isComplete == false`, and the caller treats as an overflow.
+    /// bytes. The kernel only returns whole records, so a trailing partial record means bytes were
+    /// lost. The result then has `isComplete == false`, which the caller treats as an overflow.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> (records: [InotifyRecord], isComplete: Bool) {
         var records: [InotifyRecord] = []
         var offset = 0

@@ -6,7 +6,7 @@
 /// watch limit is reached.
 ///
 /// Polling walks the covered trees on every tick, so it costs CPU time and disk reads in
-/// proportion to the number of files even while nothing changes, and it sees a change only at the
+/// proportion to the number of files even while nothing changes, and it finds a change only at the
 /// next tick.
 struct PollingSnapshot: Equatable, Sendable {
     /// The fields whose change counts as a change of the file.
@@ -78,7 +78,7 @@ struct PollingSnapshot: Equatable, Sendable {
 
     /// Returns the changes from `old` to `new`, sorted by path.
     ///
-    /// A new path is `created`, a missing one `deleted`; a different size, modification time or
+    /// A new path is `created` and a missing one `deleted`. A different size, modification time or
     /// inode is `modified`, and a different mode or change time alone is `attributes`.
     static func changes(from old: PollingSnapshot, to new: PollingSnapshot) -> [FileChange] {
         var changes: [FileChange] = []

@@ -22,6 +22,7 @@ struct WatchLoop: Sendable {
     /// The last walk of the covered trees; set only in the polling fallback.
     private var snapshot: PollingSnapshot?
     private let forcesPolling: Bool
+    private let simulatedWatchLimit: Int?
 
     /// The size of the buffer for one `read`: it must hold a header and `NAME_MAX + 1` bytes, and
     /// 64 KiB drains a burst of about a thousand records per call.
@@ -39,6 +40,7 @@ struct WatchLoop: Sendable {
         self.wakeReader = wakeReader
         self.continuation = continuation
         self.forcesPolling = configuration.forcesPolling
+        self.simulatedWatchLimit = configuration.simulatedWatchLimit
     }
 
     /// Watches the workspace root and every folder the scope needs, or takes the first walk when
@@ -166,6 +168,10 @@ struct WatchLoop: Sendable {
                 descriptor.removeWatch(watch)
             case .watch(let folder, let kind):
                 let path = folder.isEmpty ? workspace : workspace + "/" + folder
+                if let limit = simulatedWatchLimit, tree.watchCount >= limit {
+                    switchToPolling()
+                    continue
+                }
                 do {
                     switch try descriptor.addWatch(path) {
                     case .added(let watch):
@@ -185,8 +191,8 @@ struct WatchLoop: Sendable {
 
     // MARK: Polling fallback
 
-    /// Closes inotify and starts walking the covered trees every `pollingInterval`, with a warning
-    /// that names the limit to raise.
+    /// Closes inotify and starts walking the covered trees every `pollingInterval`, handing over at
+    /// once a batch that asks for a rescan, with a warning that names the limit to raise.
     private mutating func switchToPolling() {
         inotify?.close()
         inotify = nil
@@ -197,6 +203,7 @@ struct WatchLoop: Sendable {
             + "'sudo sysctl fs.inotify.max_user_watches=524288', and restart 'dagrun watch'"
         coalescer.add(.warning(message), at: .now)
         coalescer.add(.rescanNeeded, at: .now)
+        handOverBatchNow()
     }
 
     /// Walks the covered trees once and hands over what changed since the last walk.

@@ -2,8 +2,8 @@
 ///
 /// Paths are relative to the workspace root, with `/` between components; `""` is the root itself.
 /// A path is *covered* when it is one of the prefixes or lies below one. A folder is *on the way*
-/// when it is a proper ancestor of a prefix: it is watched only so that the creation of the next
-/// folder toward the prefix is seen, and changes to its other entries are not reported.
+/// when it is a proper ancestor of a prefix. It is watched only to see the next folder toward the
+/// prefix appear, so changes to its other entries are not reported.
 ///
 /// `.git`, `.dagrun` and `artifacts` at the root, and the extra ignored paths with everything
 /// below them, are never watched or reported.

@@ -1,6 +1,6 @@
 /// The watched folders and the files known in each, kept in step with inotify records.
 ///
-/// inotify watches single folders, so the tree holds one watch per folder and turns each record
+/// inotify watches single folders, so the tree keeps one watch per folder and turns each record
 /// into effects: changes to report, folders to watch and list, watches to remove. It makes no
 /// system call itself, so overflow, `IN_IGNORED` and rename pairs split across reads are tested
 /// with synthetic records.
@@ -14,8 +14,8 @@ public struct WatchTree: Sendable {
     /// A step the owner of the inotify descriptor carries out.
     public enum Effect: Hashable, Sendable {
         case report(WatchEvent)
-        /// Add a watch on `folder`, list it and call `didWatch`; report the files found with
-        /// `existingFilesKind`, or record them silently when it is nil (the initial scan).
+        /// Add a watch on `folder`, list it and call `didWatch`. The files found are reported as
+        /// `existingFilesKind`, or recorded silently when it is nil (the initial scan).
         case watch(folder: String, existingFilesKind: ChangeKind?)
         /// Remove the watch with this descriptor, whose folder left the watched area.
         case unwatch(Int32)
@@ -48,6 +48,9 @@ public struct WatchTree: Sendable {
     /// The folders watched now, sorted.
     public var watchedFolders: [String] { descriptorsByFolder.keys.sorted() }
 
+    /// The number of folders watched now.
+    public var watchCount: Int { descriptorsByFolder.count }
+
     /// True while a folder rename waits for its `IN_MOVED_TO`.
     public var hasPendingMoves: Bool { !pendingMoves.isEmpty }
 
@@ -56,8 +59,8 @@ public struct WatchTree: Sendable {
         descriptorsByFolder[folder]
     }
 
-    /// The effects that start watching: the workspace root, from which the listing reaches every
-    /// folder that needs a watch.
+    /// Returns the effects that start watching: a watch on the workspace root, whose listing leads
+    /// to every folder that needs a watch.
     public func initialEffects() -> [Effect] {
         [.watch(folder: "", existingFilesKind: nil)]
     }
@@ -68,7 +71,7 @@ public struct WatchTree: Sendable {
     /// subfolders to watch and, when `existingFilesKind` is set, the files to report.
     ///
     /// A folder watched twice (an `IN_CREATE` that raced the parent's listing) gets the same
-    /// descriptor from the kernel; only files not known before are reported then.
+    /// descriptor from the kernel, so only files not known before are reported then.
     public mutating func didWatch(
         folder: String,
         descriptor: Int32,

@@ -48,8 +48,8 @@ final class BatchCollector: Sendable {
         }
     }
 
-    /// Returns the union of the batches that come until every path in `paths` was reported, or
-    /// within `limit`, by path; a path reported in several batches gets the union of its kinds.
+    /// Returns the changes of the batches that come until every path in `paths` was reported, or
+    /// until `limit` passes. A path reported in several batches gets the union of its kinds.
     func changes(including paths: Set<String>, within limit: Duration = .seconds(5)) async -> [String: ChangeKind] {
         var seen: [String: ChangeKind] = [:]
         let deadline = ContinuousClock.now + limit

@@ -232,3 +232,31 @@ import TestSupport
         }
     }
 }
+
+extension FileWatcherTests {
+    @Test func watchLimitSwitchesToPolling() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("src/a/one.c", "1")
+        try directory.write("src/b/two.c", "2")
+        var configuration = WatchConfiguration(
+            workspace: directory.path,
+            scope: WatchScope(prefixes: ["src"]),
+            pollingInterval: .milliseconds(100)
+        )
+        configuration.simulatedWatchLimit = 2
+        let watcher = try FileWatcher(configuration)
+        defer { watcher.stop() }
+        let collector = BatchCollector(watcher)
+
+        let warning = await collector.nextBatch()
+        #expect(warning?.isRescanNeeded == true)
+        #expect(warning?.warnings.count == 1)
+        #expect(warning?.warnings.first?.contains("sysctl fs.inotify.max_user_watches=524288") == true)
+        #expect(warning?.warnings.first?.contains("every 100 ms") == true)
+
+        try directory.write("src/b/two.c", "changed")
+        let changes = await collector.changes(including: ["src/b/two.c"])
+        #expect(changes["src/b/two.c"] == .modified)
+    }
+}

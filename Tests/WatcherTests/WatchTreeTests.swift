@@ -5,7 +5,7 @@ import Watcher
 @Suite struct WatchTreeTests {
     typealias Entry = WatchTree.Entry
 
-    /// A tree for prefix `src` with the root watched as 1, `src` as 2 holding `a.c`, and `src/lib`
+    /// Returns a tree for prefix `src` with the root watched as 1, `src` as 2 holding `a.c`, and `src/lib`
     /// as 3 holding `b.c` and `c.c`.
     func makeTree() -> WatchTree {
         var tree = WatchTree(scope: WatchScope(prefixes: ["src"]))
