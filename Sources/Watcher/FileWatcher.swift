@@ -85,10 +85,12 @@ public final class FileWatcher: Sendable {
         self.wakeUp = wakeUp
 
         let thread = Thread { [loop] in
+            // With Swift 6.3.1 on Linux, a name set before `start()` never reaches the kernel, so
+            // tools such as `top -H` would show the creating thread's name instead.
+            Thread.current.name = "dagrun-watch"
             var loop = loop
             loop.run()
         }
-        thread.name = "dagrun-watch"
         thread.start()
     }
 
