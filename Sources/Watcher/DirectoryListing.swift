@@ -10,6 +10,9 @@ enum DirectoryListing {
     /// Symbolic links are entries that are not folders, whatever they point to, so the watcher
     /// never follows a link out of the workspace.
     ///
+    /// NOTE: a folder reached through a symbolic link inside the workspace can hold inputs, but no
+    /// watch is added inside it, so changes there are not seen in watch mode.
+    ///
     /// - Throws: `SystemError` from `opendir`, such as `ENOENT` when the folder is gone.
     static func entries(at path: String) throws(SystemError) -> [WatchTree.Entry] {
         guard let stream = opendir(path) else {

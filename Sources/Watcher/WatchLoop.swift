@@ -178,7 +178,7 @@ struct WatchLoop: Sendable {
                         let entries = (try? DirectoryListing.entries(at: path)) ?? []
                         queue += tree.didWatch(folder: folder, descriptor: watch, entries: entries, existingFilesKind: kind)
                     case .vanished:
-                        break
+                        tree.didFailToWatch(folder: folder)
                     case .limitReached:
                         switchToPolling()
                     }

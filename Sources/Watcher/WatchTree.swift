@@ -83,7 +83,8 @@ public struct WatchTree: Sendable {
         }
         descriptorsByFolder[folder] = descriptor
         foldersByDescriptor[descriptor] = folder
-        var known = filesByFolder[folder] ?? []
+        // A silent listing replaces what was known, which may be stale after lost records.
+        var known = existingFilesKind == nil ? [] : filesByFolder[folder] ?? []
         var effects: [Effect] = []
         for entry in entries.sorted(by: { $0.name < $1.name }) {
             let path = WatchScope.join(folder, entry.name)
@@ -102,13 +103,20 @@ public struct WatchTree: Sendable {
         return effects
     }
 
+    /// Forgets `folder` and everything below it, after a watch on it failed because it vanished.
+    public mutating func didFailToWatch(folder: String) {
+        _ = removeSubtree(folder, reportingFilesAs: [], removingWatches: false)
+    }
+
     // MARK: Records
 
     /// Returns the effects of one inotify record.
     public mutating func apply(_ record: InotifyRecord) -> [Effect] {
         let mask = record.mask
         if mask.contains(.queueOverflowed) {
-            return [.report(.rescanNeeded)]
+            // Lost records may have created folders that have no watch yet: list every watched
+            // folder again, silently, since the consumer re-hashes everything anyway.
+            return [.report(.rescanNeeded)] + watchedFolders.map { .watch(folder: $0, existingFilesKind: nil) }
         }
         guard let folder = foldersByDescriptor[record.watchDescriptor] else {
             return []

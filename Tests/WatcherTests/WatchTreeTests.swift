@@ -183,6 +183,31 @@ import Watcher
         #expect(apply(bytes, to: &tree) == [.watch(folder: "src/vendor", existingFilesKind: .movedIn)])
     }
 
+    @Test func overflowListsEveryFolderAgain() {
+        var tree = makeTree()
+        let bytes = InotifyRecord.encode([InotifyRecord(watchDescriptor: -1, mask: .queueOverflowed)])
+        #expect(apply(bytes, to: &tree) == [
+            .report(.rescanNeeded),
+            .watch(folder: "", existingFilesKind: nil),
+            .watch(folder: "src", existingFilesKind: nil),
+            .watch(folder: "src/lib", existingFilesKind: nil),
+        ])
+
+        // The new listing of src/lib replaces the stale file names and finds a folder made meanwhile.
+        let relisted = tree.didWatch(
+            folder: "src/lib",
+            descriptor: 3,
+            entries: [Entry(name: "c.c", isDirectory: false), Entry(name: "made-meanwhile", isDirectory: true)],
+            existingFilesKind: nil
+        )
+        #expect(relisted == [.watch(folder: "src/lib/made-meanwhile", existingFilesKind: nil)])
+        tree.didFailToWatch(folder: "src/lib/made-meanwhile")
+
+        let moved = InotifyRecord.encode([InotifyRecord(watchDescriptor: 2, mask: [.movedFrom, .isDirectory], cookie: 1, name: "lib")])
+        _ = apply(moved, to: &tree)
+        #expect(tree.resolvePendingMoves() == [.report(.change(path: "src/lib/c.c", kind: .movedOut)), .unwatch(3)])
+    }
+
     @Test func workspaceDeletionWarns() {
         var tree = makeTree()
         let effects = tree.apply(InotifyRecord(watchDescriptor: 1, mask: .watchedFolderDeleted))
