@@ -176,7 +176,12 @@ struct WatchLoop: Sendable {
                     switch try descriptor.addWatch(path) {
                     case .added(let watch):
                         let entries = (try? DirectoryListing.entries(at: path)) ?? []
-                        queue += tree.didWatch(folder: folder, descriptor: watch, entries: entries, existingFilesKind: kind)
+                        queue += tree.didWatch(
+                            folder: folder,
+                            descriptor: watch,
+                            entries: entries,
+                            existingFilesKind: kind
+                        )
                     case .vanished:
                         tree.didFailToWatch(folder: folder)
                     case .limitReached:
@@ -191,8 +196,8 @@ struct WatchLoop: Sendable {
 
     // MARK: Polling fallback
 
-    /// Closes inotify and starts walking the covered trees every `pollingInterval`, handing over at
-    /// once a batch that asks for a rescan, with a warning that names the limit to raise.
+    /// Closes inotify and starts walking the covered trees every `pollingInterval`. It hands over a
+    /// batch at once that requests a rescan and carries a warning naming the limit to raise.
     private mutating func switchToPolling() {
         inotify?.close()
         inotify = nil

@@ -151,13 +151,16 @@ public struct WatchTree: Sendable {
             // The parent folder's watch reports the same deletion or rename with the name.
             return []
         }
+        let action: String
         if mask.contains(.watchedFolderDeleted) {
-            return [.report(.warning("the workspace folder was deleted, so no further changes can be seen")), .report(.rescanNeeded)]
+            action = "deleted"
+        } else if mask.contains(.watchedFolderMoved) {
+            action = "moved"
+        } else {
+            return []
         }
-        if mask.contains(.watchedFolderMoved) {
-            return [.report(.warning("the workspace folder was moved, so no further changes can be seen")), .report(.rescanNeeded)]
-        }
-        return []
+        let message = "the workspace folder was \(action), so no further changes can be seen; restart 'dagrun watch'"
+        return [.report(.warning(message)), .report(.rescanNeeded)]
     }
 
     private mutating func applyToSubfolder(_ path: String, mask: InotifyMask, cookie: UInt32) -> [Effect] {
