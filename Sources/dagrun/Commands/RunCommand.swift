@@ -13,7 +13,7 @@ enum RunCommand {
         let workspace = context.workspace(for: workflow)
 
         if options.dryRun {
-            return try DryRun.run(names, workflow: workflow, workspace: workspace, json: options.json, context: context)
+            return try await DryRun.run(names, workflow: workflow, workspace: workspace, options: options, context: context)
         }
 
         let session = try RunSession.open(workspace: workspace, waitsForLock: options.waitsForLock, context: context)

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import Basics
+import Hashing
+
+/// Compares `artifacts/<job>/` with a manifest without changing either, for `status`.
+///
+/// Files go through the hash index, so a file whose stat data the index already has is not read
+/// again. The index may gain rows for artifact files, but it is dagrun's own cache, not a file
+/// that users see.
+struct ArtifactComparison: Sendable {
+    let root: String
+    let index: HashIndex
+    let blobs: BlobStore
+
+    /// Lists how `artifacts/<job>/` differs from `manifest`: missing, modified and extra files,
+    /// each as a path from the workspace root, in the byte order of the paths.
+    ///
+    /// - Throws: `HashingError` when the folder cannot be listed or a file cannot be read.
+    func differences(of job: Job.Name, from manifest: Manifest) throws(HashingError) -> [StaleReason] {
+        let folder = "artifacts/" + job.rawValue
+        let present = try TreeWalker(root: root).files(under: [folder])
+        let (records, _) = try index.records(root: root, relativePaths: present)
+        let byPath = Dictionary(records.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var reasons: [(path: String, reason: StaleReason)] = []
+        var expected: Set<String> = []
+        for entry in manifest.entries {
+            let path = folder + "/" + entry.path
+            expected.insert(path)
+            let isRestorable = entry.digest.map(blobs.contains) ?? true
+            guard let record = byPath[path] else {
+                reasons.append((path, .artifactMissing(path: path, isRestorable: isRestorable)))
+                continue
+            }
+            if !Self.matches(record, entry) {
+                reasons.append((path, .artifactModified(path: path, isRestorable: isRestorable)))
+            }
+        }
+        for record in records where !expected.contains(record.path) {
+            reasons.append((record.path, .artifactAdded(path: record.path)))
+        }
+        return reasons
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            .map(\.reason)
+    }
+
+    /// Returns whether the file on disk is what restoring `entry` would write.
+    private static func matches(_ record: FileRecord, _ entry: Manifest.Entry) -> Bool {
+        if let target = entry.linkTarget {
+            return record.linkTarget == target
+        }
+        return record.linkTarget == nil
+            && record.digest == entry.digest
+            && record.mode & 0o7777 == entry.mode & 0o7777
+    }
+}
+
+extension ActionCache {
+    /// Returns the entry for `key`, or nil when there is none or it cannot be used.
+    ///
+    /// Unlike `entry(for:warnings:)`, this leaves a damaged entry in place, so `status` changes
+    /// nothing; the next `run` removes it.
+    func storedEntry(for key: Digest, warnings: inout [String]) -> Entry? {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileOperations.readFile(path(for: key))
+        } catch where error.code == ENOENT {
+            return nil
+        } catch {
+            warnings.append("cannot read cache entry: \(error)")
+            return nil
+        }
+        switch Self.decodeEntry(bytes) {
+        case .success(let entry) where entry.key == key:
+            return entry
+        case .success:
+            warnings.append("the cache entry '\(path(for: key))' is for another key; the next run replaces it")
+        case .failure(let reason):
+            warnings.append("the cache entry '\(path(for: key))' is damaged (\(reason)); the next run replaces it")
+        }
+        return nil
+    }
+}
