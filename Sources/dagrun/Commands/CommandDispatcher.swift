@@ -25,9 +25,9 @@ enum CommandDispatcher {
             case .watch(let options):
                 return try await WatchCommand.run(options, context: context)
             case .hookInstall:
-                return try HookCommand.install(context: context)
+                return try await HookCommand.install(context: context)
             case .hookUninstall:
-                return try HookCommand.uninstall(context: context)
+                return try await HookCommand.uninstall(context: context)
             case .cacheStats, .cachePrune, .cacheClear:
                 return try CacheCommand.run(command, context: context)
             }

@@ -7,13 +7,3 @@ enum WatchCommand {
         throw UsageError(message: "'watch' is not available in this build.", hint: nil)
     }
 }
-
-enum HookCommand {
-    static func install(context: CommandContext) throws -> Int32 {
-        throw UsageError(message: "'hook' is not available in this build.", hint: nil)
-    }
-
-    static func uninstall(context: CommandContext) throws -> Int32 {
-        throw UsageError(message: "'hook' is not available in this build.", hint: nil)
-    }
-}
