@@ -68,7 +68,7 @@ static compress_function function_for(csha256_backend backend) {
 }
 
 // The probe runs once per backend, because `cpuid` is slow (a virtual machine traps it): the
-// answers are cached in these words, written with relaxed atomics because racing first calls
+// results are cached in these words, written with relaxed atomics because racing first calls
 // compute the same value.
 static int support_cache[3] = {-1, -1, -1};
 static compress_function preferred_function = 0;

@@ -30,6 +30,11 @@ def cpu_model():
     return platform.processor()
 
 
+def load_average():
+    with open("/proc/loadavg") as file:
+        return " ".join(file.read().split()[:3])
+
+
 def seconds(result):
     return f"{result['mean']:.3f} ± {result['stddev']:.3f} s"
 
@@ -67,6 +72,8 @@ def main(results, output, tree):
         f"- Tools: {tool_version('swift', '--version')}; {tool_version('openssl', 'version')}; "
         f"{tool_version('git', '--version')}; {tool_version('sha256sum', '--version')}; {tool_version('hyperfine', '--version')}",
         f"- SHA-256 kernel used by dagrun: {preferred['backend']}",
+        f"- Load average when the report was written: {load_average()} (the machine's cores were shared with other "
+        "processes during the run, so spreads are wide; the individual times are in the hyperfine JSON files)",
         f"- Tree: `bench/hashing/make_tree.py` (fixed seed), {cold_run['files']} files in {int(cold_run['folders']) - 1} folders, "
         f"{tree_bytes / 2**30:.2f} GiB; page cache warm before every measurement",
         "",

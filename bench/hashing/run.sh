@@ -63,4 +63,5 @@ hyperfine --style basic --warmup 2 --runs 10 --export-json "$results/warm.json" 
     -n "git status --porcelain" "git --git-dir=$work/gitdir --work-tree=$tree status --porcelain"
 
 echo "== writing docs/benchmarks-hashing.md"
+mkdir -p "$repo/docs"
 python3 bench/hashing/report.py "$results" "$repo/docs/benchmarks-hashing.md" "$tree"

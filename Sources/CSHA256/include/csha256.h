@@ -15,7 +15,7 @@ typedef enum {
 
 /// Applies the SHA-256 compression function to `block_count` consecutive 64-byte blocks with the
 /// fastest kernel this CPU supports, detected once on first use.
-/// `state` holds the eight 32-bit working words in host order.
+/// `state` contains the eight 32-bit working words in host order.
 void csha256_compress(uint32_t state[8], const uint8_t *blocks, size_t block_count);
 
 /// Applies the compression function with `backend`, falling back to the portable kernel when
