@@ -111,7 +111,7 @@ import TestSupport
         #expect(waited.error.contains("dagrun: waiting for"))
     }
 
-    @Test func interruptStopsJobAndItsChildren() throws {
+    @Test func interruptStopsJobAndItsChildren() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
         try workspace.write("workflow.yml", """
@@ -134,7 +134,7 @@ import TestSupport
 
         var grandchild: Int32?
         for _ in 0..<100 where grandchild == nil {
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
             grandchild = (try? workspace.read("grandchild.pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         let pid = try #require(grandchild)
@@ -142,19 +142,6 @@ import TestSupport
         process.waitUntilExit()
 
         #expect(process.terminationStatus == 130)
-        #expect(processIsGone(pid))
-    }
-
-    /// True when `pid` no longer runs; a zombie counts as gone because nothing here reaps orphans.
-    private func processIsGone(_ pid: Int32) -> Bool {
-        for _ in 0..<50 {
-            if kill(pid, 0) != 0 { return true }
-            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-               let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" {
-                return true
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return false
+        #expect(await waitUntilGone(pid))
     }
 }
