@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import Testing
+import TestSupport
 @testable import Basics
 
 @Suite struct ProcessGroupRegistryTests {

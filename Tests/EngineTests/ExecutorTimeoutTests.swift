@@ -5,6 +5,7 @@ import Basics
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import Engine
 
 @Suite struct ExecutorTimeoutTests {
