@@ -29,13 +29,8 @@ struct ArtifactComparison: Sendable {
         for entry in manifest.entries {
             let path = folder + "/" + entry.path
             expected.insert(path)
-            let isRestorable = entry.digest.map(blobs.contains) ?? true
-            guard let record = byPath[path] else {
-                reasons.append((path, .artifactMissing(path: path, isRestorable: isRestorable)))
-                continue
-            }
-            if !Self.matches(record, entry) {
-                reasons.append((path, .artifactModified(path: path, isRestorable: isRestorable)))
+            if let reason = reason(for: entry, at: path, found: byPath[path]) {
+                reasons.append((path, reason))
             }
         }
         for record in records where !expected.contains(record.path) {
@@ -44,6 +39,20 @@ struct ArtifactComparison: Sendable {
         return reasons
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             .map(\.reason)
+    }
+
+    // NOTE: This check lives outside the typed-throws loop above because Swift 6.3.1 crashed
+    // in release builds (SIL CopyPropagation, an ownership error) when it was inlined there.
+    /// Returns the reason that `record` differs from `entry`, or nil when they match.
+    private func reason(for entry: Manifest.Entry, at path: String, found record: FileRecord?) -> StaleReason? {
+        var isRestorable = true
+        if case .file(let digest, _) = entry.content {
+            isRestorable = blobs.contains(digest)
+        }
+        guard let record else {
+            return .artifactMissing(path: path, isRestorable: isRestorable)
+        }
+        return Self.matches(record, entry) ? nil : .artifactModified(path: path, isRestorable: isRestorable)
     }
 
     /// Returns whether the file on disk is what restoring `entry` would write.
