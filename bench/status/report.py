@@ -1,0 +1,74 @@
+"""Writes docs/benchmarks-status.md from the files that bench/status/run.sh leaves in RESULTS."""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+
+def tool_version(*command):
+    return subprocess.run(command, capture_output=True, text=True).stdout.splitlines()[0].strip()
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as file:
+        for line in file:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def read(path):
+    with open(path) as file:
+        return file.read().strip()
+
+
+def main(results, workspace):
+    with open(os.path.join(results, "status.json")) as file:
+        runs = {result["command"]: result for result in json.load(file)["results"]}
+    dagrun = runs["dagrun status"]
+    git = runs["git status --porcelain"]
+    ratio = dagrun["mean"] / git["mean"]
+    files = sum(len(names) for _, _, names in os.walk(os.path.join(workspace, "src")))
+    memory_mib = int(read(os.path.join(results, "status-memory.txt"))) / 1024
+    opened = read(os.path.join(results, "opened-inputs.txt")) or "0"
+    with open("/proc/loadavg") as file:
+        load = " ".join(file.read().split()[:3])
+
+    print("# Status benchmark")
+    print()
+    print(f"Measured on {datetime.date.today()} by `bench/status/run.sh`, both commands in one run.")
+    print()
+    print(f"- Machine: {cpu_model()}, {os.cpu_count()} cores, Linux {os.uname().release}")
+    print(f"- Tools: {tool_version('swift', '--version')}; {tool_version('git', '--version')}; "
+          f"{tool_version('hyperfine', '--version')}")
+    print(f"- Load average when the report was written: {load} (the cores were shared with other "
+          "processes, so spreads can be wide)")
+    print(f"- Tree: `bench/hashing/make_tree.py` (fixed seed), {files} files under `src/`, the "
+          "input of one job of a three-job workflow; committed to git, page cache warm")
+    print()
+    print("Both commands answer \"what changed?\" on an unchanged tree with a warm index: dagrun")
+    print("walks the input globs, checks each file's stat data against `.dagrun/index.db`, compares")
+    print("each job's cache key with its last run and each artifacts folder with its manifest;")
+    print("git compares the tree with its own index. Release build, 2 warm-up runs, 10 measured.")
+    print()
+    print("| command | mean time | min | max | relative to git |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, result in (("dagrun status", dagrun), ("git status --porcelain", git)):
+        print(f"| {name} | {result['mean']:.3f} ± {result['stddev']:.3f} s | {result['min']:.3f} s | "
+              f"{result['max']:.3f} s | {result['mean'] / git['mean']:.2f} |")
+    print()
+    print(f"Ratio: `dagrun status` takes {ratio:.2f} times as long as `git status --porcelain`.")
+    print()
+    print(f"Files under `src/` that one `dagrun status` opened, counted with strace: {opened}.")
+    print(f"Peak resident memory of one `dagrun status`: {memory_mib:.0f} MiB.")
+    print()
+    print("The first `dagrun run`, which hashes every input and records the results:")
+    print()
+    print("```")
+    print(read(os.path.join(results, "first-run.txt")))
+    print("```")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

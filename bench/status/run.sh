@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Measures `dagrun status` with no change on the 100,000-file generated tree against
+# `git status --porcelain` on the same tree, side by side in one run, and writes the figures to
+# docs/benchmarks-status.md.
+#
+# Usage: bench/status/run.sh [WORK_DIR]      (default: bench/work, which git ignores)
+# Needs: swift, python3, hyperfine, git, strace. Reuses the tree of bench/hashing/run.sh when it
+# is there (WORK_DIR/tree); otherwise generates it, about 3 GiB, with bench/hashing/make_tree.py.
+# The workspace links the tree's files (cp -al), so it costs no extra file contents.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mkdir -p "${1:-$repo/bench/work}" && cd "${1:-$repo/bench/work}" && pwd)
+tree=$work/tree
+workspace=$work/status-workspace
+results=$work/status-results
+mkdir -p "$results"
+cd "$repo"
+
+echo "== building dagrun (release)"
+swift build -c release --product dagrun
+dagrun=$repo/.build/release/dagrun
+
+if [[ ! -e $work/tree.complete ]]; then
+    echo "== generating the tree (fixed seed)"
+    rm -rf "$tree"
+    python3 bench/hashing/make_tree.py "$tree"
+    touch "$work/tree.complete"
+fi
+
+if [[ ! -e $work/status-workspace.complete ]]; then
+    echo "== building the workspace: the tree as src/, a workflow, a committed git repository"
+    rm -rf "$workspace"
+    mkdir -p "$workspace"
+    cp -al "$tree" "$workspace/src"
+    cat > "$workspace/workflow.yml" <<'YAML'
+# The generated tree is the input of one job; two more jobs depend on it.
+jobs:
+  - name: build
+    runs: |
+      mkdir -p out
+      find src -type f | wc -l > out/count.txt
+    inputs: [src/**]
+    artifacts: [out/**]
+  - name: test
+    needs: [build]
+    runs: test -s artifacts/build/count.txt
+  - name: package
+    needs: [test]
+    runs: |
+      mkdir -p dist
+      cp artifacts/build/count.txt dist/
+    artifacts: [dist/**]
+YAML
+    printf '.dagrun/\nartifacts/\nout/\ndist/\n' > "$workspace/.gitignore"
+    git -C "$workspace" init -q
+    git -C "$workspace" add -A
+    git -C "$workspace" -c user.name=bench -c user.email=bench@localhost commit -q -m tree
+    touch "$work/status-workspace.complete"
+fi
+
+echo "== first run: hashes every input and records the results"
+rm -rf "$workspace/.dagrun" "$workspace/artifacts"
+/usr/bin/time -f "%e s, %M KiB max resident" "$dagrun" -f "$workspace/workflow.yml" run 2>&1 | tee "$results/first-run.txt"
+
+echo "== warming the page cache and both indexes"
+find "$workspace/src" -type f -print0 | xargs -0 cat > /dev/null
+git -C "$workspace" status --porcelain > /dev/null
+"$dagrun" -f "$workspace/workflow.yml" status > "$results/status-output.txt"
+cat "$results/status-output.txt"
+
+echo "== files opened under src/ by one status (expected: none)"
+strace -f -e trace=openat,open -o "$results/strace.txt" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null
+grep -c "$workspace/src/" "$results/strace.txt" > "$results/opened-inputs.txt" || true
+cat "$results/opened-inputs.txt"
+
+echo "== no-change status, side by side"
+hyperfine --style basic --warmup 2 --runs 10 --export-json "$results/status.json" \
+    -n "dagrun status" "$dagrun -f $workspace/workflow.yml status" \
+    -n "git status --porcelain" "git -C $workspace status --porcelain"
+
+/usr/bin/time -f "%M" -o "$results/status-memory.txt" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null
+
+python3 bench/status/report.py "$results" "$workspace" > docs/benchmarks-status.md
+echo "== wrote docs/benchmarks-status.md"
