@@ -144,7 +144,8 @@ private struct AnalyzerFixture {
         let report = try fixture.analyze().report
         for status in report.statuses {
             #expect(status.state == .upToDate)
-            #expect(status.components.digest == status.lastSuccess?.keyDigest)
+            #expect(status.cacheKey == status.lastSuccess?.keyDigest)
+            #expect(status.cacheKey == status.components.digest)
             #expect(status.isKeyKnown)
         }
     }

@@ -31,6 +31,8 @@ public struct JobStatus: Sendable {
     /// An upstream job in `unknownUpstream` enters with the artifact digest of its last
     /// successful run, or not at all when it has none, so the key is only a forecast then.
     public var components: CacheKey.Components
+    /// The digest of `components`, computed once because it encodes every input.
+    public var cacheKey: Digest
     /// Upstream jobs whose next artifact digest cannot be known before they run.
     public var unknownUpstream: Set<Job.Name>
     /// The job's most recent run, successful or not.
@@ -58,7 +60,7 @@ public struct JobStatus: Sendable {
         return cachedArtifactDigest == nil ? .run : .restore
     }
 
-    /// True when the cache key is fully known, so `components.digest` is the key the next run uses.
+    /// True when the cache key is fully known, so `cacheKey` is the key the next run uses.
     public var isKeyKnown: Bool { unknownUpstream.isEmpty }
 }
 

@@ -14,7 +14,7 @@ extension KeyExplanation {
         var document = JSONLine()
         document.add("job", status.job.rawValue)
         document.add("state", status.state.rawValue)
-        document.add("cache_key", components.digest.hex)
+        document.add("cache_key", status.cacheKey.hex)
         document.add("key_known", status.isKeyKnown)
         if let last = status.lastSuccess {
             var success = JSONLine()

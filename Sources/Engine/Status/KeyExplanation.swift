@@ -81,10 +81,10 @@ public struct KeyExplanation: Sendable {
 
         lines.append("")
         if status.isKeyKnown {
-            lines.append("cache key            \(components.digest.hex)")
+            lines.append("cache key            \(status.cacheKey.hex)")
         } else {
             let unknown = status.unknownUpstream.map(\.rawValue).sorted().joined(separator: ", ")
-            lines.append("cache key            not known until \(unknown) run; forecast \(components.digest.hex)")
+            lines.append("cache key            not known until \(unknown) run; forecast \(status.cacheKey.hex)")
         }
         if let last = status.lastSuccess {
             lines.append("last successful run  \(last.keyDigest.hex) at \(Self.timestamp(last.finishedAt))")

@@ -92,12 +92,14 @@ public struct StalenessAnalyzer: Sendable {
         let (components, scanWarnings) = try scanner.components(of: job, in: workflow, upstreamArtifacts: upstreamArtifacts)
         warnings += scanWarnings.map { "\(job.name): \($0)" }
         let state = states.state(for: job.name, warnings: &warnings)
+        let cacheKey = components.digest
 
         var status = JobStatus(
             job: job.name,
             state: .stale,
             reasons: [],
             components: components,
+            cacheKey: cacheKey,
             unknownUpstream: unknownUpstream,
             lastOutcome: state?.lastOutcome,
             lastSuccess: state?.lastSuccess,
@@ -118,7 +120,8 @@ public struct StalenessAnalyzer: Sendable {
             case .neverRun: status.reasons.append(.upstreamNeverRun(need.job))
             }
         }
-        if let lastSuccess = state?.lastSuccess {
+        // Comparing the keys first skips sorting every input path when nothing changed.
+        if let lastSuccess = state?.lastSuccess, lastSuccess.keyDigest != cacheKey {
             let changes = components.differences(from: lastSuccess.components).filter { change in
                 // An upstream job without any success has no digest to compare yet.
                 guard case .upstreamRemoved(let upstream) = change else { return true }
@@ -139,7 +142,7 @@ public struct StalenessAnalyzer: Sendable {
             status.state = .neverRun
         }
         if status.state != .upToDate, job.cacheEnabled, unknownUpstream.isEmpty {
-            status.cachedArtifactDigest = restorableResult(for: components.digest, warnings: &warnings)
+            status.cachedArtifactDigest = restorableResult(for: cacheKey, warnings: &warnings)
         }
         return status
     }

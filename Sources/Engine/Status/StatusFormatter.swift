@@ -60,7 +60,7 @@ public struct StatusFormatter: Sendable {
         object.add("state", status.state.rawValue)
         object.add("action", status.action.rawValue)
         if status.isKeyKnown {
-            object.add("cache_key", status.components.digest.hex)
+            object.add("cache_key", status.cacheKey.hex)
         }
         object.add("reasons", objects: status.reasons.map(reasonJSON))
         return object
