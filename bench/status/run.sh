@@ -4,7 +4,7 @@
 # docs/benchmarks-status.md.
 #
 # Usage: bench/status/run.sh [WORK_DIR]      (default: bench/work, which git ignores)
-# Needs: swift, python3, hyperfine, git, strace. Reuses the tree of bench/hashing/run.sh when it
+# Needs: swift, python3, hyperfine, git, strace, perf. Reuses the tree of bench/hashing/run.sh when it
 # is there (WORK_DIR/tree); otherwise generates it, about 3 GiB, with bench/hashing/make_tree.py.
 # The workspace links the tree's files (cp -al), so it costs no extra file contents.
 set -euo pipefail
@@ -69,15 +69,25 @@ git -C "$workspace" status --porcelain > /dev/null
 "$dagrun" -f "$workspace/workflow.yml" status > "$results/status-output.txt"
 cat "$results/status-output.txt"
 
-echo "== files opened under src/ by one status (expected: none)"
+echo "== files (not folders) opened under src/ by one status (expected: none)"
 strace -f -e trace=openat,open -o "$results/strace.txt" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null
-grep -c "$workspace/src/" "$results/strace.txt" > "$results/opened-inputs.txt" || true
-cat "$results/opened-inputs.txt"
+grep "$workspace/src/" "$results/strace.txt" | grep -vc O_DIRECTORY > "$results/opened-inputs.txt" || true
+grep "$workspace/src/" "$results/strace.txt" | grep -c O_DIRECTORY > "$results/opened-folders.txt" || true
+cat "$results/opened-inputs.txt" "$results/opened-folders.txt"
 
 echo "== no-change status, side by side"
 hyperfine --style basic --warmup 2 --runs 10 --export-json "$results/status.json" \
     -n "dagrun status" "$dagrun -f $workspace/workflow.yml status" \
     -n "git status --porcelain" "git -C $workspace status --porcelain"
+
+echo "== where one status spends its time (perf, share of samples including callees)"
+perf record -q -F 999 -g -o "$results/status.perf" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null 2>&1
+perf report -i "$results/status.perf" --children --sort symbol --stdio 2>/dev/null \
+    | grep -E '^ +[0-9.]+%' > "$results/perf-symbols.txt" || true
+for part in InputScannerV6inputs JobStateStoreV5state; do
+    grep -m1 "$part" "$results/perf-symbols.txt" | awk -v part="$part" '{print part, $1}'
+done > "$results/perf-shares.txt"
+cat "$results/perf-shares.txt"
 
 /usr/bin/time -f "%M" -o "$results/status-memory.txt" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null
 
