@@ -135,12 +135,12 @@ struct WatchCycles {
         if scheduled.isEmpty {
             reporter.notice("no content changed, so nothing runs")
             lastExecuted = []
-            record(batch, scheduled: [], summary: nil)
+            record(batch, scheduled: [], summary: nil, checkedEverything: true)
             return
         }
         reporter.notice("inputs changed for " + watched.jobNames.filter(changed.contains).map(\.rawValue).joined(separator: ", "))
         let summary = await runJobs(scheduled, skipsUnchangedFailures: true)
-        record(batch, changed: changed, scheduled: scheduled, summary: summary)
+        record(batch, changed: changed, scheduled: scheduled, summary: summary, checkedEverything: true)
     }
 
     // MARK: Running jobs
@@ -192,7 +192,8 @@ struct WatchCycles {
         changed: Set<Job.Name> = [],
         scheduled: [Job.Name],
         summary: RunSummary?,
-        reloaded: Bool = false
+        reloaded: Bool = false,
+        checkedEverything: Bool = false
     ) {
         session.output.cycleEnded(CycleRecord(
             number: cycleNumber,
@@ -201,7 +202,8 @@ struct WatchCycles {
             changedJobs: watched.jobNames.filter(changed.contains),
             scheduledJobs: scheduled,
             summary: summary,
-            reloadedWorkflow: reloaded
+            reloadedWorkflow: reloaded,
+            checkedEverything: checkedEverything
         ))
     }
 }

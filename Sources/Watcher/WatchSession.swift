@@ -224,4 +224,7 @@ public struct CycleRecord: Sendable, Equatable {
     public var summary: RunSummary?
     /// True when the cycle reloaded an edited workflow file.
     public var reloadedWorkflow: Bool
+    /// True when the cycle checked every watched job's inputs, after lost events or a deleted
+    /// state folder.
+    public var checkedEverything: Bool
 }
