@@ -40,7 +40,7 @@ static int cpu_has_armv8_sha2(void) {
 #endif
 }
 
-int csha256_backend_is_supported(csha256_backend backend) {
+static int probe_backend(csha256_backend backend) {
     switch (backend) {
     case CSHA256_BACKEND_PORTABLE:
         return 1;
@@ -67,8 +67,9 @@ static compress_function function_for(csha256_backend backend) {
     }
 }
 
-// The probe runs once per backend: the answers are cached in these words, written with relaxed
-// atomics because racing first calls compute the same value.
+// The probe runs once per backend, because `cpuid` is slow (a virtual machine traps it): the
+// results are cached in these words, written with relaxed atomics because racing first calls
+// compute the same value.
 static int support_cache[3] = {-1, -1, -1};
 static compress_function preferred_function = 0;
 
@@ -78,10 +79,14 @@ static int backend_is_usable(csha256_backend backend) {
     }
     int cached = __atomic_load_n(&support_cache[backend], __ATOMIC_RELAXED);
     if (cached < 0) {
-        cached = csha256_backend_is_supported(backend);
+        cached = probe_backend(backend);
         __atomic_store_n(&support_cache[backend], cached, __ATOMIC_RELAXED);
     }
     return cached;
+}
+
+int csha256_backend_is_supported(csha256_backend backend) {
+    return backend_is_usable(backend);
 }
 
 csha256_backend csha256_preferred_backend(void) {

@@ -45,7 +45,7 @@ enum BatchFailure: Error {
     case failed(HashingError)
 }
 
-/// What the index stored about one path.
+/// The index row of one path.
 struct IndexEntry {
     var status: FileStatus
     var digest: Digest

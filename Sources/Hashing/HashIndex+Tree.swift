@@ -4,7 +4,7 @@ extension HashIndex {
     public struct Tree: Sendable {
         /// Every file and symbolic link under the prefixes, sorted by path bytes.
         public var records: [FileRecord]
-        /// The Merkle digest of each folder that holds a file, "" for the root.
+        /// The Merkle digest of each folder that contains a file, "" for the root.
         public var directories: [String: Digest]
         /// Folders that are new, gone, or whose digest differs from the stored one, sorted.
         public var changedDirectories: [String]

@@ -6,7 +6,7 @@
 //           link_target BLOB, checked_ns) WITHOUT ROWID
 //     directories(path BLOB PRIMARY KEY, digest BLOB) WITHOUT ROWID
 //
-// `path` is relative to the workspace root and holds the raw bytes of the name, so names that
+// `path` is relative to the workspace root and contains the raw bytes of the name, so names that
 // are not valid UTF-8 round-trip. `size`, `mtime_ns`, `ctime_ns`, `inode` and `mode` (the whole
 // st_mode) come from the fstat of the file as it was read, of the target for a symbolic link;
 // `digest` is the 32-byte SHA-256 of its content. `link_target` is NULL except for symbolic
@@ -33,9 +33,9 @@ public final class HashIndex: Sendable {
     /// The format version in `PRAGMA user_version`; another value starts a fresh index.
     static let formatVersion: Int64 = 1
 
-    /// How close to its check time a file's mtime makes the file racily clean, in
-    /// nanoseconds. Two seconds covers the coarsest timestamps of common file systems (FAT);
-    /// on ext4 and similar the cost is one extra read of files written in the last two seconds.
+    /// How close to its check time a file's mtime makes the file racily clean, in nanoseconds.
+    /// Two seconds covers FAT, the coarsest timestamps among common file systems. On ext4 and
+    /// similar ones the cost is one extra read of each file written in the two seconds before a check.
     static let racyWindow: Int64 = 2_000_000_000
 
     /// Counters since the index was opened, for tests and benchmarks.
@@ -80,7 +80,7 @@ public final class HashIndex: Sendable {
         state.withLock { $0.statistics }
     }
 
-    /// Returns the Merkle digest of every folder that holds a file of `records`, keyed by its
+    /// Returns the Merkle digest of every folder that contains a file of `records`, keyed by its
     /// relative path ("" for the root). See `DirectoryDigests` for the encoding.
     public func directoryDigests(for records: [FileRecord]) -> [String: Digest] {
         DirectoryDigests.compute(for: records)

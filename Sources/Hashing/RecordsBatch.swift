@@ -10,7 +10,7 @@ struct RecordsBatch {
     let root: String
     let relativePaths: [String]
 
-    /// What a path turned out to be, and what the index must store for it.
+    /// The record of one path and the index row to store for it.
     private struct Resolution {
         var record: FileRecord?
         var entry: IndexEntry?

@@ -1,36 +1,49 @@
-/// Returns the candidate closest to `input` by edit distance, for "did you mean" hints.
+/// Returns the candidate closest to `name` by edit distance, for "did you mean" hints; nil when
+/// none is close enough to be a plausible typo.
 ///
-/// A candidate counts only when its distance is at most a third of the longer name's length
-/// (at least 1), so that `nedds` suggests `needs` but `x` suggests nothing. Ties go to the
-/// candidate listed first.
-public func closestMatch(to input: String, among candidates: [String]) -> String? {
-    var best: (name: String, distance: Int)?
+/// A candidate counts when at most a third of its characters, and at least one, need an edit.
+/// Ties go to the earlier candidate.
+public func closestMatch(to name: String, among candidates: [String]) -> String? {
+    var best: (candidate: String, distance: Int)?
     for candidate in candidates {
-        let distance = editDistance(input, candidate)
-        let allowed = max(1, max(input.count, candidate.count) / 3)
-        guard distance <= allowed else { continue }
-        if best == nil || distance < best!.distance {
+        let distance = editDistance(name.lowercased(), candidate.lowercased())
+        let allowed = max(1, candidate.count / 3)
+        guard distance <= allowed else {
+            continue
+        }
+        if distance < best?.distance ?? Int.max {
             best = (candidate, distance)
         }
     }
-    return best?.name
+    return best?.candidate
 }
 
-/// Returns the Levenshtein distance between `a` and `b`, counting Unicode characters.
-public func editDistance(_ a: String, _ b: String) -> Int {
-    let left = Array(a)
-    let right = Array(b)
-    if left.isEmpty { return right.count }
-    if right.isEmpty { return left.count }
-    var previous = Array(0...right.count)
-    var current = Array(repeating: 0, count: right.count + 1)
-    for i in 1...left.count {
-        current[0] = i
-        for j in 1...right.count {
-            let substitution = previous[j - 1] + (left[i - 1] == right[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        swap(&previous, &current)
+/// Computes the optimal string alignment distance: the fewest single-character insertions,
+/// deletions, substitutions and swaps of two neighbouring characters that turn `source` into
+/// `target`. Counting a swap as one edit makes typos such as "jbos" for "jobs" close.
+public func editDistance(_ source: String, _ target: String) -> Int {
+    let source = Array(source)
+    let target = Array(target)
+    guard !source.isEmpty, !target.isEmpty else {
+        return max(source.count, target.count)
     }
-    return previous[right.count]
+    // Three rows of the usual table: the swap looks two rows back.
+    var beforePrevious = [Int](repeating: 0, count: target.count + 1)
+    var previous = Array(0...target.count)
+    var current = [Int](repeating: 0, count: target.count + 1)
+    for row in 1...source.count {
+        current[0] = row
+        for column in 1...target.count {
+            let cost = source[row - 1] == target[column - 1] ? 0 : 1
+            var distance = min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + cost)
+            let isSwap = row > 1 && column > 1
+                && source[row - 1] == target[column - 2] && source[row - 2] == target[column - 1]
+            if isSwap {
+                distance = min(distance, beforePrevious[column - 2] + 1)
+            }
+            current[column] = distance
+        }
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
+    }
+    return previous[target.count]
 }

@@ -15,7 +15,7 @@ typedef enum {
 
 /// Applies the SHA-256 compression function to `block_count` consecutive 64-byte blocks with the
 /// fastest kernel this CPU supports, detected once on first use.
-/// `state` holds the eight 32-bit working words in host order.
+/// `state` contains the eight 32-bit working words in host order.
 void csha256_compress(uint32_t state[8], const uint8_t *blocks, size_t block_count);
 
 /// Applies the compression function with `backend`, falling back to the portable kernel when
@@ -26,7 +26,7 @@ void csha256_compress_with(csha256_backend backend, uint32_t state[8], const uin
 /// Applies the portable C compression function, whatever the CPU supports.
 void csha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t block_count);
 
-/// Returns 1 when this CPU and build can run `backend`, 0 otherwise.
+/// Returns 1 when this CPU and build can run `backend`, 0 otherwise. The CPU is probed once.
 int csha256_backend_is_supported(csha256_backend backend);
 
 /// Returns the backend that `csha256_compress` uses.

@@ -19,7 +19,7 @@ public final class JUnitReport: Sendable {
 
     public init() {}
 
-    /// Adds what `event` says about a job to the report.
+    /// Records what `event` reports about a job.
     public func record(_ event: RunEvent) {
         cases.withLock { cases in
             func update(_ job: Job.Name, _ change: (inout Case) -> Void) {
@@ -46,7 +46,7 @@ public final class JUnitReport: Sendable {
         }
     }
 
-    /// The report as an XML document.
+    /// Renders the report as an XML document.
     public func xml(totalDuration: Duration) -> String {
         let snapshot = cases.withLock { $0 }
         let failures = snapshot.filter { $0.failure != nil }.count

@@ -5,7 +5,8 @@ import Basics
 /// Text mode prints a line per start, cache hit, retry, success, failure and skip, then a
 /// summary. Job output lines are printed only at verbose level, each prefixed with the job's
 /// name so that parallel jobs never interleave within a line; a failed job always shows the
-/// end of its log. Thread-safe, because the console serializes writes.
+/// end of its log. JSON mode prints every event, job output lines included, whatever the
+/// verbosity. Thread-safe, because the console serializes writes.
 public struct RunReporter: Sendable {
     public enum Format: Sendable {
         case text, json

@@ -14,7 +14,7 @@ public struct InputScanner: Sendable {
         self.index = index
     }
 
-    /// The input files of `job`, sorted by path, and the warnings of the walk.
+    /// Returns the input files of `job`, sorted by path, and the warnings of the walk.
     ///
     /// - Throws: `GlobError` for an invalid pattern (the loader rejects those first),
     ///   `SystemError` when a folder cannot be listed, `HashingError` when a file cannot be read.
@@ -34,7 +34,7 @@ public struct InputScanner: Sendable {
         return (files, walk.warnings)
     }
 
-    /// The cache key components of `job` as the files are now.
+    /// Computes the cache key components of `job` from the files as they are now.
     public func components(
         of job: Job,
         in workflow: Workflow,

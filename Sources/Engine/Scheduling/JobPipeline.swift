@@ -108,7 +108,7 @@ public struct JobPipeline: JobProcessor {
         return .cached(artifactDigest: entry.artifactDigest)
     }
 
-    /// Returns whether `artifacts/<job>/` already holds exactly `manifest`'s files.
+    /// Returns whether `artifacts/<job>/` already contains exactly `manifest`'s files.
     ///
     /// The check goes through the hash index, so unchanged files are compared by stat data and
     /// not read again. Any doubt returns false, and the folder is then rebuilt from the blobs.
@@ -219,7 +219,7 @@ public struct JobPipeline: JobProcessor {
             let changes = after.differences(from: before).map(\.description).joined(separator: ", ")
             report(.warning(job: job.name, message: "inputs changed while the job ran (\(changes)); its result is not cached and it stays stale"))
         }
-        // The state keeps the components the job ran with, so a later status sees the edit.
+        // The state keeps the components the job ran with, so a later status reports the edit.
         try states.recordSuccess(of: job.name, components: before, artifactDigest: manifest.digest)
         return manifest
     }
@@ -242,7 +242,7 @@ public struct JobPipeline: JobProcessor {
         return components
     }
 
-    /// Writes a success record unless the state already holds these components and digest,
+    /// Writes a success record unless the state already contains these components and digest,
     /// so a run of cache hits writes no state files.
     private func recordSuccessIfChanged(_ job: Job.Name, components: CacheKey.Components, artifactDigest: Digest) throws {
         var ignored: [String] = []
@@ -263,7 +263,7 @@ public struct JobPipeline: JobProcessor {
         return last.outcome == .failed && last.keyDigest == key
     }
 
-    /// The reasons `job` runs, from its last successful run's components.
+    /// Lists why `job` runs, by comparing `components` with its last successful run's.
     private func staleReasons(_ job: Job, components: CacheKey.Components) async -> [String] {
         if options.cacheDisabled { return ["--no-cache"] }
         if !job.cacheEnabled { return ["cache: false"] }

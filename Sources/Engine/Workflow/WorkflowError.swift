@@ -35,7 +35,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 extension WorkflowError {
     static func unknownKey(_ key: String, at location: SourceLocation, validKeys: [String], context: String) -> WorkflowError {
         let hint: String
-        if let nearest = nearestName(to: key, among: validKeys) {
+        if let nearest = closestMatch(to: key, among: validKeys) {
             hint = "Did you mean '\(nearest)'?"
         } else {
             hint = "Valid keys are " + validKeys.map { "'\($0)'" }.joined(separator: ", ") + "."
@@ -81,7 +81,7 @@ extension WorkflowError {
     }
 
     static func unknownNeed(_ name: String, job: Job.Name, at location: SourceLocation, jobNames: [String]) -> WorkflowError {
-        let hint = nearestName(to: name, among: jobNames).map { "Did you mean '\($0)'?" }
+        let hint = closestMatch(to: name, among: jobNames).map { "Did you mean '\($0)'?" }
             ?? "List the name of a job in this workflow."
         return WorkflowError(
             message: "job '\(job)' needs '\(name)', but no job has that name",

@@ -7,7 +7,7 @@ import Hashing
 ///
 /// `run` and each cycle of `watch` open a session, so two dagrun processes never write the same
 /// workspace at once. The first SIGINT or SIGTERM stops every running job's process group and
-/// lets the run finish as interrupted; a second one exits at once with status 130.
+/// lets the run finish as interrupted. A second one exits at once with status 130.
 final class RunSession: @unchecked Sendable {
     let workspace: Workspace
     let index: HashIndex
