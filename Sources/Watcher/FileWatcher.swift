@@ -53,6 +53,9 @@ public final class FileWatcher: Sendable {
     /// `stop()`.
     public let batches: AsyncStream<ChangeBatch>
 
+    /// The number of folders watched once the initial watches were set up; 0 when polling.
+    public let initialWatchCount: Int
+
     private let wakeUp: WakeUpPipe
     private let injector: RecordInjector
 
@@ -90,6 +93,7 @@ public final class FileWatcher: Sendable {
             throw error
         }
         self.batches = stream
+        self.initialWatchCount = loop.watchCount
         self.wakeUp = wakeUp
         self.injector = injector
 

@@ -39,7 +39,17 @@ struct WatchCycles {
         }
         let watched = try WatchedWorkflow(workflow, targets: session.settings.targets)
         let scope = watched.scope(ignoring: Self.extraIgnoredPaths(of: workspace))
+        let clock = ContinuousClock()
+        let setUpStart = clock.now
         let watcher = try await Self.startWatcher(scope: scope, session: session)
+        let setUpTime = RunReporter.format(clock.now - setUpStart)
+        let count = watcher.initialWatchCount
+        let reporter = CycleReporter(console: session.output.console, isJSON: session.output.isJSON)
+        if count == 0 {
+            reporter.notice("polling the inputs' folders for changes")
+        } else {
+            reporter.notice("watching \(count == 1 ? "1 folder" : "\(count) folders"), set up in \(setUpTime)")
+        }
         return WatchCycles(session: session, watched: watched, watcher: watcher, scope: scope, index: index)
     }
 
@@ -146,6 +156,10 @@ struct WatchCycles {
     // MARK: Running jobs
 
     /// Runs `names` with the outcomes of earlier cycles standing in for the jobs left out.
+    ///
+    /// TODO: the pipeline walks and stats every input of a job before it starts, about 2 s for
+    /// 100,000 inputs. The content check's key, built from the last run's inputs and the changed
+    /// paths, could stand in for it when no event was lost.
     private mutating func runJobs(_ names: [Job.Name], skipsUnchangedFailures: Bool) async -> RunSummary {
         let output = session.output
         let interrupt = session.interruptFlag

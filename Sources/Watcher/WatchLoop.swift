@@ -94,6 +94,9 @@ struct WatchLoop: Sendable {
         }
     }
 
+    /// The number of folders watched now; 0 in the polling fallback.
+    var watchCount: Int { inotify == nil ? 0 : tree.watchCount }
+
     /// Closes the descriptors the loop owns.
     func close() {
         inotify?.close()

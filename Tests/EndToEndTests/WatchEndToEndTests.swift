@@ -82,8 +82,7 @@ final class WatchProcess: Sendable {
         let text = Mutex("")
     }
 
-    // Process is not Sendable; it is only read for its status after `run()`.
-    nonisolated(unsafe) private let process: Process
+    private let process: Process
     private let collected = Collected()
 
     init(in directory: String) throws {
