@@ -1,6 +1,6 @@
 import Engine
 
-// TODO: status, explain, watch, hook and --dry-run are being built; these entries keep the
+// TODO: status, explain, hook and --dry-run are being built; these entries keep the
 // executable compiling until they land, and each says so instead of pretending to work.
 enum StatusCommand {
     static func run(_ options: Invocation.StatusOptions, context: CommandContext) async throws -> Int32 {
@@ -11,12 +11,6 @@ enum StatusCommand {
 enum ExplainCommand {
     static func run(job: String, json: Bool, context: CommandContext) async throws -> Int32 {
         throw UsageError(message: "'explain' is not available in this build.", hint: nil)
-    }
-}
-
-enum WatchCommand {
-    static func run(_ options: Invocation.WatchOptions, context: CommandContext) async throws -> Int32 {
-        throw UsageError(message: "'watch' is not available in this build.", hint: nil)
     }
 }
 
