@@ -8,35 +8,60 @@ struct PathList: Sendable {
     /// Every path's bytes, one after another, each followed by a NUL for the C calls.
     private(set) var bytes: [UInt8] = []
     /// The offset of each path in `bytes`, then the end of `bytes`. Path `i`'s NUL is at `starts[i + 1] - 1`.
-    private var starts: [Int32] = [0]
+    private var starts: [Int] = [0]
+    /// Whether the paths were appended in byte order, so that `sortedOrder` is not needed.
+    private var isSorted = true
     /// The path indices sorted by bytes, or nil when the paths came sorted.
     private var sortedOrder: [Int32]?
 
-    /// Collects the raw bytes of `paths` (see `PathEncoding`).
+    /// Creates an empty list, for `append(folder:name:)` and then `sort()`.
+    init() {}
+
+    /// Collects the raw bytes of `paths` (see `PathEncoding`) and sorts them.
     init(_ paths: [String]) {
         bytes.reserveCapacity(paths.reduce(0) { $0 + $1.utf8.count + 1 })
         starts.reserveCapacity(paths.count + 1)
-        var isSorted = true
         for path in paths {
             if path.utf8.contains(0xF4) {
                 bytes.append(contentsOf: PathEncoding.bytes(of: path))
             } else {
                 bytes.append(contentsOf: path.utf8)
             }
-            bytes.append(0)
-            starts.append(Int32(truncatingIfNeeded: bytes.count))
-            let last = starts.count - 2
-            if isSorted, last > 0, Self.compare(bytes, last, last - 1, starts: starts) < 0 {
-                isSorted = false
-            }
+            finishPath()
         }
-        if !isSorted {
-            let allBytes = bytes
-            let allStarts = starts
-            var order = Array(0..<Int32(truncatingIfNeeded: paths.count))
-            order.sort { Self.compare(allBytes, Int($0), Int($1), starts: allStarts) < 0 }
-            sortedOrder = order
+        sort()
+    }
+
+    /// Appends `folder/name`, or `name` alone when `folder` is empty.
+    mutating func append(folder: some Collection<UInt8>, name: some Collection<UInt8>) {
+        if !folder.isEmpty {
+            bytes.append(contentsOf: folder)
+            bytes.append(UInt8(ascii: "/"))
         }
+        bytes.append(contentsOf: name)
+        finishPath()
+    }
+
+    private mutating func finishPath() {
+        bytes.append(0)
+        starts.append(bytes.count)
+        let last = starts.count - 2
+        if isSorted, last > 0, Self.compare(bytes, last, last - 1, starts: starts) < 0 {
+            isSorted = false
+        }
+    }
+
+    /// Computes the byte order, unless the paths were appended in it.
+    mutating func sort() {
+        guard !isSorted else {
+            sortedOrder = nil
+            return
+        }
+        let allBytes = bytes
+        let allStarts = starts
+        var order = Array(0..<Int32(truncatingIfNeeded: count))
+        order.sort { Self.compare(allBytes, Int($0), Int($1), starts: allStarts) < 0 }
+        sortedOrder = order
     }
 
     /// The number of paths.
@@ -49,8 +74,8 @@ struct PathList: Sendable {
 
     /// Calls `body` with the bytes of path `index`, without its NUL.
     func withPath<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = Int(starts[index])
-        let end = Int(starts[index + 1]) - 1
+        let start = starts[index]
+        let end = starts[index + 1] - 1
         return try bytes.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[start..<end]))
         }
@@ -58,8 +83,8 @@ struct PathList: Sendable {
 
     /// Returns the offset of path `index` in `bytes` and its length without the NUL.
     func span(of index: Int) -> (start: Int, count: Int) {
-        let start = Int(starts[index])
-        return (start, Int(starts[index + 1]) - 1 - start)
+        let start = starts[index]
+        return (start, starts[index + 1] - 1 - start)
     }
 
     /// Compares `other` with path `index` as SQLite orders BLOBs: negative, zero or positive.
@@ -84,12 +109,12 @@ struct PathList: Sendable {
     }
 
     /// Compares path `first` with path `second` in byte order: negative, zero or positive.
-    private static func compare(_ bytes: [UInt8], _ first: Int, _ second: Int, starts: [Int32]) -> Int {
+    private static func compare(_ bytes: [UInt8], _ first: Int, _ second: Int, starts: [Int]) -> Int {
         bytes.withUnsafeBytes { all in
-            let firstStart = Int(starts[first])
-            let secondStart = Int(starts[second])
-            let firstPath = UnsafeRawBufferPointer(rebasing: all[firstStart..<Int(starts[first + 1]) - 1])
-            return compareBytes(firstPath, all.baseAddress! + secondStart, Int(starts[second + 1]) - 1 - secondStart)
+            let firstStart = starts[first]
+            let secondStart = starts[second]
+            let firstPath = UnsafeRawBufferPointer(rebasing: all[firstStart..<starts[first + 1] - 1])
+            return compareBytes(firstPath, all.baseAddress! + secondStart, starts[second + 1] - 1 - secondStart)
         }
     }
 }
