@@ -34,22 +34,18 @@ struct PathObserver: Sendable {
             }
         }
         let chunkCount = (paths.count + Self.chunkSize - 1) / Self.chunkSize
-        let chunks = ParallelWork.map(count: chunkCount, minimumParallelCount: 8, makeContext: {}) { chunk, _ in
-            let positions = chunk * Self.chunkSize..<min(paths.count, (chunk + 1) * Self.chunkSize)
-            return observe(positions, rootBytes: rootBytes, rootDescriptor: rootDescriptor)
+        return [Observation](unsafeUninitializedCapacity: paths.count) { buffer, initializedCount in
+            let output = ObservationSlots(buffer: buffer)
+            _ = ParallelWork.map(count: chunkCount, minimumParallelCount: 8, makeContext: {}) { chunk, _ in
+                let positions = chunk * Self.chunkSize..<min(paths.count, (chunk + 1) * Self.chunkSize)
+                observe(positions, into: output, rootBytes: rootBytes, rootDescriptor: rootDescriptor)
+            }
+            initializedCount = paths.count
         }
-        var observations: [Observation] = []
-        observations.reserveCapacity(paths.count)
-        for chunk in chunks {
-            observations.append(contentsOf: chunk)
-        }
-        return observations
     }
 
     /// Observes the paths at `positions`, opening each folder they are in once.
-    private func observe(_ positions: Range<Int>, rootBytes: [UInt8], rootDescriptor: Int32) -> [Observation] {
-        var observations: [Observation] = []
-        observations.reserveCapacity(positions.count)
+    private func observe(_ positions: Range<Int>, into output: ObservationSlots, rootBytes: [UInt8], rootDescriptor: Int32) {
         var folder = Folder.unopened
         var folderSpan = (start: -1, count: -1)
         defer { folder.close() }
@@ -75,9 +71,8 @@ struct PathObserver: Sendable {
             case .unopened, .unusable:
                 observation = fallback(index, rootBytes: rootBytes)
             }
-            observations.append(observation)
+            (output.buffer.baseAddress! + position).initialize(to: observation)
         }
-        return observations
     }
 
     /// Stats one name in an open folder, and a symbolic link by its whole path.
@@ -141,6 +136,14 @@ struct PathObserver: Sendable {
             }
         }
     }
+}
+
+/// The uninitialized output of `observeAll()`.
+///
+/// Unchecked: each chunk initializes only its own positions, and the array is read only after
+/// `ParallelWork.map` has returned.
+private struct ObservationSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Observation>
 }
 
 /// A folder of the batch as `PathObserver` opened it.

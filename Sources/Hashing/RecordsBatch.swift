@@ -16,10 +16,11 @@ struct RecordsBatch {
         let observations = PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
         state.statistics.filesStatted += paths.count
 
-        // Everything below is indexed by position in byte order.
-        var records = [FileRecord?](repeating: nil, count: paths.count)
-        var hasEntry = [Bool](repeating: false, count: paths.count)
-        var toRead: [Int] = []
+        // Paths are resolved in byte order, so `records` comes out sorted. A file to read gets
+        // a placeholder record at its slot, replaced after the read.
+        var records: [FileRecord] = []
+        records.reserveCapacity(paths.count)
+        var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
         var changes: [(position: Int, entry: IndexEntry?)] = []
         var missing: [Int] = []
         var firstError: HashingError?
@@ -38,64 +39,78 @@ struct RecordsBatch {
                 firstError = firstError ?? .notAFile(path: relativePaths[index], type: status.typeName)
             case .file(let status):
                 if let old, old.linkTarget == nil, old.status == status, !old.isRacilyClean {
-                    records[position] = record(index, old)
+                    records.append(record(index, old))
                 } else {
-                    toRead.append(position)
+                    toRead.append((position, records.count, old != nil))
+                    records.append(placeholder(index))
                 }
             case .link(let target, let targetStatus?, _) where targetStatus.isRegularFile:
                 if let old, old.linkTarget == target, old.status == targetStatus, !old.isRacilyClean {
-                    records[position] = record(index, old)
+                    records.append(record(index, old))
                 } else {
-                    toRead.append(position)
+                    toRead.append((position, records.count, old != nil))
+                    records.append(placeholder(index))
                 }
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
-                records[position] = record(index, entry)
+                records.append(record(index, entry))
                 if !sameStoredData(old, entry) {
                     changes.append((position, entry))
                 }
             }
         }
 
+        // The index yields its entries in byte order, so the paths between two entries have none.
+        var unresolved = 0
         do {
             try IndexStore(state.connection).forEachEntry(of: paths) { position, entry in
-                hasEntry[position] = true
+                while unresolved < position {
+                    resolve(unresolved, old: nil)
+                    unresolved += 1
+                }
                 resolve(position, old: entry)
+                unresolved = position + 1
             }
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
-        for position in 0..<paths.count where !hasEntry[position] {
-            resolve(position, old: nil)
+        while unresolved < paths.count {
+            resolve(unresolved, old: nil)
+            unresolved += 1
         }
 
         let rootBytes = PathEncoding.bytes(of: root)
         let backend = SHA256.Backend.preferred
-        let readList = toRead.sorted()
+        let readList = toRead
         let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
-            let index = paths.index(atSortedPosition: readList[slot])
+            let index = paths.index(atSortedPosition: readList[slot].position)
             let path = paths.withPath(index) { absolutePath(rootBytes, $0) }
             return Self.read(path, displayPath: relativePaths[index], hasher: &hasher)
         }
-        for (slot, outcome) in outcomes.enumerated() {
-            let position = readList[slot]
-            let index = paths.index(atSortedPosition: position)
+        var unfilledSlots: Set<Int> = []
+        for (read, outcome) in zip(readList, outcomes) {
+            let index = paths.index(atSortedPosition: read.position)
             switch outcome {
             case .hashed(let digest, let status):
                 state.statistics.filesRead += 1
                 state.statistics.bytesRead += status.size
-                let target: [UInt8]? = if case .link(let target, _, _) = observations[position] { target } else { nil }
+                let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
                 let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
-                records[position] = record(index, entry)
-                changes.append((position, entry))
+                records[read.slot] = record(index, entry)
+                changes.append((read.position, entry))
             case .vanished:
-                if hasEntry[position] {
-                    changes.append((position, nil))
+                if read.hasEntry {
+                    changes.append((read.position, nil))
                 }
-                missing.append(position)
+                missing.append(read.position)
+                unfilledSlots.insert(read.slot)
             case .failed(let error):
                 firstError = firstError ?? error
+                unfilledSlots.insert(read.slot)
             }
+        }
+        if !unfilledSlots.isEmpty {
+            records = records.indices.filter { !unfilledSlots.contains($0) }.map { records[$0] }
         }
 
         changes.sort { $0.position < $1.position }
@@ -111,7 +126,7 @@ struct RecordsBatch {
             throw .failed(firstError)
         }
         missing.sort()
-        return (records.compactMap { $0 }, missing.map { relativePaths[paths.index(atSortedPosition: $0)] })
+        return (records, missing.map { relativePaths[paths.index(atSortedPosition: $0)] })
     }
 
     // MARK: - Helpers
@@ -124,6 +139,11 @@ struct RecordsBatch {
             mode: entry.status.mode & 0o7777,
             linkTarget: entry.linkTarget.map { PathEncoding.string(from: $0) }
         )
+    }
+
+    /// A record for a file still to be read, at the slot its real record takes.
+    private func placeholder(_ index: Int) -> FileRecord {
+        FileRecord(path: relativePaths[index], digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
     }
 
     private func sameStoredData(_ old: IndexEntry?, _ new: IndexEntry) -> Bool {
