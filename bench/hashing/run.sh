@@ -14,6 +14,7 @@ results=$work/results
 bench=$work/hash-bench
 cores=$(nproc)
 mkdir -p "$results"
+cat /proc/loadavg > "$results/load-start.txt"
 cd "$repo"
 
 echo "== building (release)"
