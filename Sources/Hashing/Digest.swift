@@ -99,3 +99,11 @@ extension Digest {
         )
     }
 }
+
+extension Digest {
+    /// Calls `body` with the 32 bytes in SHA-256 output order, without allocating.
+    func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return withUnsafeBytes(of: &bigEndian, body)
+    }
+}

@@ -65,8 +65,9 @@ enum Observation: Sendable {
     case file(FileStatus)
     /// A symbolic link: its target as written, the status of what it leads to (nil when it
     /// dangles), and its own status.
-    case link(target: [UInt8], targetStatus: FileStatus?, linkStatus: FileStatus)
-    case failed(HashingError)
+    /// Indirect, like `failed`, to keep the common cases at the size of a `FileStatus`.
+    indirect case link(target: [UInt8], targetStatus: FileStatus?, linkStatus: FileStatus)
+    indirect case failed(HashingError)
 }
 
 /// The result of reading one file.

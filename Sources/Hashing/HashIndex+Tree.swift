@@ -14,20 +14,33 @@ extension HashIndex {
     /// folder digests, and stores the folder digests as the index's directory nodes.
     ///
     /// One walk, one `records(root:relativePaths:)` batch and at most one more transaction,
-    /// for the directory nodes that changed.
+    /// for the directory nodes that changed. An index found corrupt while the directory nodes
+    /// are stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
     /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
     public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
         let paths = try TreeWalker(root: root).files(under: prefixes)
-        let records = try records(root: root, relativePaths: paths).records
-        let directories = directoryDigests(for: records)
-        let changed = try state.withLock { (state) throws(HashingError) in
-            do throws(SQLiteError) {
-                return try storeDirectories(directories, under: prefixes, connection: state.connection)
-            } catch {
-                throw .index(path: path, operation: error.operation, message: error.message, code: error.code)
+        var healed = false
+        while true {
+            let records = try records(root: root, relativePaths: paths).records
+            let directories = directoryDigests(for: records)
+            let changed = try state.withLock { (state) throws(HashingError) -> [String]? in
+                do throws(SQLiteError) {
+                    return try storeDirectories(directories, under: prefixes, connection: state.connection)
+                } catch where error.isCorruption && !healed {
+                    // Closed first: closing later could delete the new index's WAL file.
+                    state.connection.close()
+                    state.connection = try Self.replaceDamaged(path: path, error: error, warnings: &state.warnings)
+                    return nil
+                } catch {
+                    throw .index(path: path, operation: error.operation, message: error.message, code: error.code)
+                }
             }
+            guard let changed else {
+                healed = true
+                continue
+            }
+            return Tree(records: records, directories: directories, changedDirectories: changed)
         }
-        return Tree(records: records, directories: directories, changedDirectories: changed)
     }
 
     /// Replaces the directory nodes under `prefixes` by `directories`, writing only the

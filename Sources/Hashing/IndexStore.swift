@@ -9,31 +9,49 @@ struct IndexStore {
         self.connection = connection
     }
 
-    /// Returns the stored entries of `keys` (raw relative paths); absent keys have none.
-    func entries(for keys: [[UInt8]]) throws(SQLiteError) -> [[UInt8]: IndexEntry] {
+    /// Calls `body` with the byte-order position of each path of `paths` that has an entry, and
+    /// that entry, in byte order.
+    ///
+    /// Many paths are merged with one range scan over the primary key, which is in the same
+    /// order, so no path or row is copied to compare them. Few paths are looked up one by one.
+    func forEachEntry(of paths: PathList, _ body: (Int, IndexEntry) -> Void) throws(SQLiteError) {
+        guard paths.count > 0 else { return }
         let columns = "path, size, mtime_ns, ctime_ns, inode, mode, digest, link_target, checked_ns"
-        var entries: [[UInt8]: IndexEntry] = [:]
-        if keys.count >= Self.scanThreshold {
-            let wanted = Set(keys)
-            let statement = try connection.prepare("SELECT \(columns) FROM files")
-            entries.reserveCapacity(keys.count)
-            while try statement.step() {
-                let key = statement.blob(at: 0)
-                if wanted.contains(key), let entry = Self.entry(from: statement) {
-                    entries[key] = entry
-                }
-            }
-        } else {
+        if paths.count < Self.scanThreshold {
             let statement = try connection.prepare("SELECT \(columns) FROM files WHERE path = ?1")
-            for key in keys {
-                statement.bind(key, at: 1)
+            for position in 0..<paths.count {
+                paths.withPath(paths.index(atSortedPosition: position)) { statement.bind(UnsafeRawBufferPointer($0), at: 1) }
                 if try statement.step(), let entry = Self.entry(from: statement) {
-                    entries[key] = entry
+                    body(position, entry)
                 }
                 statement.reset()
             }
+            return
         }
-        return entries
+
+        let statement = try connection.prepare("SELECT \(columns) FROM files WHERE path >= ?1 AND path <= ?2 ORDER BY path")
+        paths.withPath(paths.index(atSortedPosition: 0)) { statement.bind(UnsafeRawBufferPointer($0), at: 1) }
+        paths.withPath(paths.index(atSortedPosition: paths.count - 1)) { statement.bind(UnsafeRawBufferPointer($0), at: 2) }
+        var position = 0
+        rows: while position < paths.count, try statement.step() {
+            while position < paths.count {
+                let order = statement.withBlob(at: 0) { paths.compare($0, withPath: paths.index(atSortedPosition: position)) }
+                if order > 0 {
+                    // The path sorts before the row, so it has no entry.
+                    position += 1
+                    continue
+                }
+                if order == 0, let entry = Self.entry(from: statement) {
+                    // Equal paths given twice get the same entry.
+                    repeat {
+                        body(position, entry)
+                        position += 1
+                    } while position < paths.count
+                        && statement.withBlob(at: 0, { paths.compare($0, withPath: paths.index(atSortedPosition: position)) }) == 0
+                }
+                continue rows
+            }
+        }
     }
 
     /// Writes `changes` in one transaction: an entry replaces the stored one, nil deletes it.

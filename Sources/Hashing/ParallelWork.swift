@@ -7,17 +7,20 @@ enum ParallelWork {
     /// The number of workers: one per online CPU.
     static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Below this many items the work runs on the calling thread: starting workers costs more.
+    /// Below this many items the work runs on the calling thread by default, because starting
+    /// workers costs more than small items save.
     static let minimumParallelCount = 64
 
     /// Returns `body(index, &context)` for every index in `0..<count`, in index order.
     ///
+    /// Fewer than `minimumParallelCount` items run on the calling thread.
     /// Each worker makes one context with `makeContext` (a reusable buffer, for example) and
     /// takes the next index from a shared counter, so slow items do not hold up a fixed share.
     /// Blocks the calling thread until every item is done: call it from a thread that may block,
     /// not from a Swift concurrency task.
     static func map<Context, Output: Sendable>(
         count: Int,
+        minimumParallelCount: Int = ParallelWork.minimumParallelCount,
         makeContext: @Sendable () -> Context,
         _ body: @Sendable (Int, inout Context) -> Output
     ) -> [Output] {

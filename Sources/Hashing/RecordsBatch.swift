@@ -10,109 +10,123 @@ struct RecordsBatch {
     let root: String
     let relativePaths: [String]
 
-    /// The record of one path and the index row to store for it.
-    private struct Resolution {
-        var record: FileRecord?
-        var entry: IndexEntry?
-        /// Whether `entry` differs from what the index holds.
-        var needsWrite = false
-        var isMissing = false
-    }
-
     func run(_ state: inout HashIndex.State) throws(BatchFailure) -> (records: [FileRecord], missing: [String]) {
         let checkedTime = FileSystem.coarseNow()
-        let keys = relativePaths.map(PathEncoding.bytes(of:))
-        let rootBytes = PathEncoding.bytes(of: root)
-        let observations = ParallelWork.map(count: keys.count, makeContext: {}) { index, _ in
-            Self.observe(absolutePath(rootBytes, keys[index]), displayPath: relativePaths[index])
-        }
-        state.statistics.filesStatted += keys.count
+        let paths = PathList(relativePaths)
+        let observations = PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
+        state.statistics.filesStatted += paths.count
 
-        let stored: [[UInt8]: IndexEntry]
-        do {
-            stored = try IndexStore(state.connection).entries(for: keys)
-        } catch {
-            throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
-        }
-
-        var resolutions = [Resolution](repeating: Resolution(), count: keys.count)
-        var toRead: [Int] = []
+        // Paths are resolved in byte order, so `records` comes out sorted. A file to read gets
+        // a placeholder record at its slot, replaced after the read.
+        var records: [FileRecord] = []
+        records.reserveCapacity(paths.count)
+        var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
+        var changes: [(position: Int, entry: IndexEntry?)] = []
+        var missing: [Int] = []
         var firstError: HashingError?
-        for index in keys.indices {
-            let old = stored[keys[index]]
-            switch observations[index] {
+
+        func resolve(_ position: Int, old: IndexEntry?) {
+            let index = paths.index(atSortedPosition: position)
+            switch observations[position] {
             case .missing:
-                resolutions[index].needsWrite = old != nil
-                resolutions[index].isMissing = true
+                if old != nil {
+                    changes.append((position, nil))
+                }
+                missing.append(position)
             case .failed(let error):
                 firstError = firstError ?? error
             case .file(let status) where !status.isRegularFile:
                 firstError = firstError ?? .notAFile(path: relativePaths[index], type: status.typeName)
             case .file(let status):
                 if let old, old.linkTarget == nil, old.status == status, !old.isRacilyClean {
-                    resolutions[index].record = record(index, old)
+                    records.append(record(index, old))
                 } else {
-                    toRead.append(index)
+                    toRead.append((position, records.count, old != nil))
+                    records.append(placeholder(index))
                 }
             case .link(let target, let targetStatus?, _) where targetStatus.isRegularFile:
                 if let old, old.linkTarget == target, old.status == targetStatus, !old.isRacilyClean {
-                    resolutions[index].record = record(index, old)
+                    records.append(record(index, old))
                 } else {
-                    toRead.append(index)
+                    toRead.append((position, records.count, old != nil))
+                    records.append(placeholder(index))
                 }
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
-                resolutions[index] = Resolution(record: record(index, entry), entry: entry, needsWrite: !sameStoredData(old, entry))
+                records.append(record(index, entry))
+                if !sameStoredData(old, entry) {
+                    changes.append((position, entry))
+                }
             }
         }
 
+        // The index yields its entries in byte order, so the paths between two entries have none.
+        var unresolved = 0
+        do {
+            try IndexStore(state.connection).forEachEntry(of: paths) { position, entry in
+                while unresolved < position {
+                    resolve(unresolved, old: nil)
+                    unresolved += 1
+                }
+                resolve(position, old: entry)
+                unresolved = position + 1
+            }
+        } catch {
+            throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
+        }
+        while unresolved < paths.count {
+            resolve(unresolved, old: nil)
+            unresolved += 1
+        }
+
+        let rootBytes = PathEncoding.bytes(of: root)
         let backend = SHA256.Backend.preferred
         let readList = toRead
         let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
-            let index = readList[slot]
-            return Self.read(absolutePath(rootBytes, keys[index]), displayPath: relativePaths[index], hasher: &hasher)
+            let index = paths.index(atSortedPosition: readList[slot].position)
+            let path = paths.withPath(index) { absolutePath(rootBytes, $0) }
+            return Self.read(path, displayPath: relativePaths[index], hasher: &hasher)
         }
-        for (slot, outcome) in outcomes.enumerated() {
-            let index = toRead[slot]
+        var unfilledSlots: Set<Int> = []
+        for (read, outcome) in zip(readList, outcomes) {
+            let index = paths.index(atSortedPosition: read.position)
             switch outcome {
             case .hashed(let digest, let status):
                 state.statistics.filesRead += 1
                 state.statistics.bytesRead += status.size
-                let target: [UInt8]? = if case .link(let target, _, _) = observations[index] { target } else { nil }
+                let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
                 let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
-                resolutions[index] = Resolution(record: record(index, entry), entry: entry, needsWrite: true)
+                records[read.slot] = record(index, entry)
+                changes.append((read.position, entry))
             case .vanished:
-                resolutions[index].needsWrite = stored[keys[index]] != nil
-                resolutions[index].isMissing = true
+                if read.hasEntry {
+                    changes.append((read.position, nil))
+                }
+                missing.append(read.position)
+                unfilledSlots.insert(read.slot)
             case .failed(let error):
                 firstError = firstError ?? error
+                unfilledSlots.insert(read.slot)
             }
+        }
+        if !unfilledSlots.isEmpty {
+            records = records.indices.filter { !unfilledSlots.contains($0) }.map { records[$0] }
         }
 
-        var records: [FileRecord] = []
-        var missing: [String] = []
-        var changes: [(key: [UInt8], entry: IndexEntry?)] = []
-        for index in keys.indices {
-            let resolution = resolutions[index]
-            if let record = resolution.record {
-                records.append(record)
-            } else if resolution.isMissing {
-                missing.append(relativePaths[index])
-            }
-            if resolution.needsWrite {
-                changes.append((keys[index], resolution.entry))
-            }
+        changes.sort { $0.position < $1.position }
+        let rows = changes.map { change in
+            (key: paths.withPath(paths.index(atSortedPosition: change.position)) { Array($0) }, entry: change.entry)
         }
         do {
-            try IndexStore(state.connection).write(changes)
+            try IndexStore(state.connection).write(rows)
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
         if let firstError {
             throw .failed(firstError)
         }
-        records.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        return (records, missing)
+        missing.sort()
+        return (records, missing.map { relativePaths[paths.index(atSortedPosition: $0)] })
     }
 
     // MARK: - Helpers
@@ -127,6 +141,11 @@ struct RecordsBatch {
         )
     }
 
+    /// A record for a file still to be read, at the slot its real record takes.
+    private func placeholder(_ index: Int) -> FileRecord {
+        FileRecord(path: relativePaths[index], digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
+    }
+
     private func sameStoredData(_ old: IndexEntry?, _ new: IndexEntry) -> Bool {
         guard let old else { return false }
         return old.status == new.status && old.digest == new.digest && old.linkTarget == new.linkTarget
@@ -134,25 +153,6 @@ struct RecordsBatch {
 
     private func indexError(_ error: SQLiteError) -> HashingError {
         .index(path: indexPath, operation: error.operation, message: error.message, code: error.code)
-    }
-
-    /// Stats one path: `lstat`, and for a link also `readlink` and `stat`.
-    private static func observe(_ path: [UInt8], displayPath: String) -> Observation {
-        path.withUnsafeBufferPointer { buffer in
-            let cPath = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            do throws(SystemError) {
-                guard let status = try FileSystem.linkStatus(cPath, displayPath: displayPath) else {
-                    return .missing
-                }
-                guard status.isSymbolicLink else {
-                    return .file(status)
-                }
-                let target = try FileSystem.linkTarget(cPath, displayPath: displayPath)
-                return .link(target: target, targetStatus: FileSystem.targetStatus(cPath), linkStatus: status)
-            } catch {
-                return .failed(.unreadableFile(path: displayPath, cause: error))
-            }
-        }
     }
 
     private static func read(_ path: [UInt8], displayPath: String, hasher: inout FileHasher) -> ReadOutcome {
@@ -169,14 +169,4 @@ struct RecordsBatch {
             }
         }
     }
-}
-
-/// The NUL-terminated bytes of `root/relative`.
-private func absolutePath(_ root: [UInt8], _ relative: [UInt8]) -> [UInt8] {
-    var path = root
-    path.reserveCapacity(root.count + relative.count + 2)
-    path.append(UInt8(ascii: "/"))
-    path.append(contentsOf: relative)
-    path.append(0)
-    return path
 }

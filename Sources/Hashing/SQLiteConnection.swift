@@ -109,11 +109,14 @@ final class SQLiteStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        bytes.withUnsafeBytes { raw in
-            // A zero-length BLOB needs a non-null pointer, or SQLite stores NULL.
-            let pointer = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
-            sqlite3_bind_blob(handle, index, pointer, Int32(raw.count), Self.transient)
-        }
+        bytes.withUnsafeBytes { bind($0, at: index) }
+    }
+
+    /// Binds a copy of `bytes` as a BLOB to the 1-based parameter `index`.
+    func bind(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
+        // A zero-length BLOB needs a non-null pointer, or SQLite stores NULL.
+        let pointer = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+        sqlite3_bind_blob(handle, index, pointer, Int32(bytes.count), Self.transient)
     }
 
     /// Advances to the next row; returns false when the statement is done.

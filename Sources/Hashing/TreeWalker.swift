@@ -29,12 +29,33 @@ public struct TreeWalker: Sendable {
     /// describes.
     /// - Throws: `HashingError.unreadableDirectory` when a folder cannot be listed.
     public func files(under prefixes: [String] = [""]) throws(HashingError) -> [String] {
-        var found: [[UInt8]] = []
-        var pending: [[UInt8]] = []
+        let found = try walk(under: prefixes)
+        var paths: [String] = []
+        paths.reserveCapacity(found.count)
+        var previous: Int?
+        for position in 0..<found.count {
+            let index = found.index(atSortedPosition: position)
+            // Overlapping prefixes list a path twice, next to each other in byte order.
+            if let previous, found.withPath(previous, { old in found.withPath(index) { $0.elementsEqual(old) } }) {
+                continue
+            }
+            paths.append(found.withPath(index) { PathEncoding.string(from: $0) })
+            previous = index
+        }
+        return paths
+    }
+
+    /// Lists the raw paths under `prefixes`, sorted, with duplicates when prefixes overlap.
+    ///
+    /// Each folder's entries are sorted by name with a "/" after each folder's name, and the
+    /// walk goes depth first in that order, so a single prefix comes out in byte order of the
+    /// whole paths without sorting them.
+    func walk(under prefixes: [String]) throws(HashingError) -> PathList {
+        var found = PathList()
         for prefix in prefixes {
             let relative = PathEncoding.bytes(of: prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix)
             if relative.isEmpty {
-                pending.append([])
+                try list([], into: &found)
                 continue
             }
             let status = try PathEncoding.withCString(path(of: relative)) { (cPath) throws(HashingError) in
@@ -45,37 +66,24 @@ public struct TreeWalker: Sendable {
                 }
             }
             if let status, status.isDirectory {
-                pending.append(relative)
+                try list(relative, into: &found)
             } else if let status, status.isRegularFile || status.isSymbolicLink {
-                found.append(relative)
+                found.append(folder: [], name: relative)
             }
         }
-        while let folder = pending.popLast() {
-            try list(folder, files: &found, folders: &pending)
-        }
-        found.sort { $0.lexicographicallyPrecedes($1) }
-        var paths: [String] = []
-        paths.reserveCapacity(found.count)
-        var previous: [UInt8]? = nil
-        for bytes in found where bytes != previous {
-            paths.append(PathEncoding.string(from: bytes))
-            previous = bytes
-        }
-        return paths
+        found.sort()
+        return found
     }
 
     private func path(of relative: [UInt8]) -> String {
         relative.isEmpty ? root : root + "/" + PathEncoding.string(from: relative)
     }
 
-    /// Reads one folder, appending its files to `files` and its subfolders to `folders`.
-    private func list(_ folder: [UInt8], files: inout [[UInt8]], folders: inout [[UInt8]]) throws(HashingError) {
-        var absolute = PathEncoding.bytes(of: root)
-        if !folder.isEmpty {
-            absolute.append(UInt8(ascii: "/"))
-            absolute.append(contentsOf: folder)
-        }
-        absolute.append(0)
+    private static let skippedRootNameBytes = skippedRootNames.map { Array($0.utf8) }
+
+    /// Lists one folder and, depth first, its subfolders, appending their files to `found`.
+    private func list(_ folder: [UInt8], into found: inout PathList) throws(HashingError) {
+        let absolute = absolutePath(PathEncoding.bytes(of: root), folder)
         let stream = absolute.withUnsafeBufferPointer { buffer in
             opendir(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
         }
@@ -88,48 +96,61 @@ public struct TreeWalker: Sendable {
             let display = PathEncoding.string(from: folder)
             throw .unreadableDirectory(path: display, cause: SystemError(call: "opendir", subject: display, code: code))
         }
-        defer { closedir(stream) }
 
+        // Names end to end; a folder's name keeps a "/" at its end, so that it sorts as its
+        // files' paths do.
+        var names: [UInt8] = []
+        var entries: [(start: Int, count: Int)] = []
         while let entry = readdir(stream) {
-            var name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
+            withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                let name = UnsafeRawBufferPointer(rebasing: raw.prefix { $0 != 0 })
+                if name.elementsEqual([UInt8(ascii: ".")]) || name.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+                    return
+                }
+                if folder.isEmpty, Self.skippedRootNameBytes.contains(where: { name.elementsEqual($0) }) {
+                    return
+                }
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    type = Self.entryType(in: dirfd(stream), name: raw.baseAddress!)
+                }
+                guard type == Int32(DT_DIR) || type == Int32(DT_REG) || type == Int32(DT_LNK) else { return }
+                let isFolder = type == Int32(DT_DIR)
+                entries.append((names.count, name.count + (isFolder ? 1 : 0)))
+                names.append(contentsOf: name)
+                if isFolder {
+                    names.append(UInt8(ascii: "/"))
+                }
             }
-            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] {
-                continue
-            }
-            if folder.isEmpty, Self.skippedRootNames.contains(PathEncoding.string(from: name)) {
-                continue
-            }
-            var relative = folder
-            if !relative.isEmpty {
-                relative.append(UInt8(ascii: "/"))
-            }
-            relative.append(contentsOf: name)
-            name.removeAll()
+        }
+        closedir(stream)
 
-            var type = Int32(entry.pointee.d_type)
-            if type == Int32(DT_UNKNOWN) {
-                type = entryType(relative: relative)
+        names.withUnsafeBytes { all in
+            entries.sort { first, second in
+                compareBytes(UnsafeRawBufferPointer(rebasing: all[first.start..<first.start + first.count]), all.baseAddress! + second.start, second.count) < 0
             }
-            switch type {
-            case Int32(DT_DIR): folders.append(relative)
-            case Int32(DT_REG), Int32(DT_LNK): files.append(relative)
-            default: break
+        }
+        for entry in entries {
+            let name = names[entry.start..<entry.start + entry.count]
+            if name.last == UInt8(ascii: "/") {
+                var subfolder = folder
+                if !subfolder.isEmpty {
+                    subfolder.append(UInt8(ascii: "/"))
+                }
+                subfolder.append(contentsOf: name.dropLast())
+                try list(subfolder, into: &found)
+            } else {
+                found.append(folder: folder, name: name)
             }
         }
     }
 
     /// Stats an entry whose type `readdir` did not report, as some file systems do.
-    private func entryType(relative: [UInt8]) -> Int32 {
-        var full = PathEncoding.bytes(of: root)
-        full.append(UInt8(ascii: "/"))
-        full.append(contentsOf: relative)
-        full.append(0)
+    private static func entryType(in folder: Int32, name: UnsafeRawPointer) -> Int32 {
         var status = stat()
-        let result = full.withUnsafeBufferPointer { buffer in
-            lstat(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), &status)
+        guard fstatat(folder, name.assumingMemoryBound(to: CChar.self), &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+            return Int32(DT_UNKNOWN)
         }
-        guard result == 0 else { return Int32(DT_UNKNOWN) }
         switch status.st_mode & S_IFMT {
         case S_IFDIR: return Int32(DT_DIR)
         case S_IFREG: return Int32(DT_REG)

@@ -2,7 +2,6 @@
 @preconcurrency import Glibc
 #endif
 import Basics
-import CSystem
 import Foundation
 import Synchronization
 
@@ -54,7 +53,11 @@ public final class FileWatcher: Sendable {
     /// `stop()`.
     public let batches: AsyncStream<ChangeBatch>
 
+    /// The number of folders watched once the initial watches were set up; 0 when polling.
+    public let initialWatchCount: Int
+
     private let wakeUp: WakeUpPipe
+    private let injector: RecordInjector
 
     /// Watches every folder that `configuration` needs, then starts the thread that reads events.
     ///
@@ -63,15 +66,23 @@ public final class FileWatcher: Sendable {
     /// - Throws: `SystemError` when the workspace cannot be watched (missing, or not a folder) or
     ///   when a pipe or the inotify instance cannot be created.
     public init(_ configuration: WatchConfiguration) throws(SystemError) {
-        var descriptors: [Int32] = [-1, -1]
-        try retryingInterrupts("pipe2") { csystem_pipe_cloexec(&descriptors) }
-        let wakeUp = WakeUpPipe(writer: descriptors[1])
+        let pipe = try PipeDescriptors.make()
+        let injector: RecordInjector
+        do {
+            injector = try RecordInjector()
+        } catch {
+            _ = Glibc.close(pipe.reader)
+            _ = Glibc.close(pipe.writer)
+            throw error
+        }
+        let wakeUp = WakeUpPipe(writer: pipe.writer)
         let (stream, continuation) = AsyncStream.makeStream(of: ChangeBatch.self)
         continuation.onTermination = { _ in wakeUp.wake() }
 
         var loop = WatchLoop(
             configuration: configuration,
-            wakeReader: descriptors[0],
+            wakeReader: pipe.reader,
+            injector: injector,
             continuation: continuation
         )
         do {
@@ -82,7 +93,9 @@ public final class FileWatcher: Sendable {
             throw error
         }
         self.batches = stream
+        self.initialWatchCount = loop.watchCount
         self.wakeUp = wakeUp
+        self.injector = injector
 
         let thread = Thread { [loop] in
             // With Swift 6.3.1 on Linux, a name set before `start()` never reaches the kernel, so
@@ -102,6 +115,15 @@ public final class FileWatcher: Sendable {
     /// nothing. Returns at once, without waiting for the thread to end.
     public func stop() {
         wakeUp.wake()
+    }
+
+    /// Hands `record` to the read thread as if the kernel had queued it; does nothing once the
+    /// thread has ended.
+    ///
+    /// A test seam: the kernel cannot be made to send `IN_Q_OVERFLOW` on demand, and tests need
+    /// the real thread's response to it.
+    func inject(_ record: InotifyRecord) {
+        injector.inject(record)
     }
 }
 

@@ -16,6 +16,7 @@ struct WatchLoop: Sendable {
     private var tree: WatchTree
     private var coalescer: ChangeCoalescer
     private let wakeReader: Int32
+    private let injector: RecordInjector
     private let continuation: AsyncStream<ChangeBatch>.Continuation
     /// The inotify instance; nil in the polling fallback.
     private var inotify: InotifyDescriptor?
@@ -31,6 +32,7 @@ struct WatchLoop: Sendable {
     init(
         configuration: WatchConfiguration,
         wakeReader: Int32,
+        injector: RecordInjector,
         continuation: AsyncStream<ChangeBatch>.Continuation
     ) {
         self.workspace = configuration.workspace
@@ -38,6 +40,7 @@ struct WatchLoop: Sendable {
         self.tree = WatchTree(scope: configuration.scope)
         self.coalescer = ChangeCoalescer(debounce: configuration.debounce)
         self.wakeReader = wakeReader
+        self.injector = injector
         self.continuation = continuation
         self.forcesPolling = configuration.forcesPolling
         self.simulatedWatchLimit = configuration.simulatedWatchLimit
@@ -91,9 +94,13 @@ struct WatchLoop: Sendable {
         }
     }
 
+    /// The number of folders watched now; 0 in the polling fallback.
+    var watchCount: Int { inotify == nil ? 0 : tree.watchCount }
+
     /// Closes the descriptors the loop owns.
     func close() {
         inotify?.close()
+        injector.close()
         _ = Glibc.close(wakeReader)
     }
 
@@ -109,6 +116,7 @@ struct WatchLoop: Sendable {
         var descriptors = [
             pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
             pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: injector.reader, events: Int16(POLLIN), revents: 0),
         ]
         let ready = Glibc.poll(&descriptors, nfds_t(descriptors.count), timeout)
         if ready < 0 && errno != EINTR {
@@ -120,6 +128,11 @@ struct WatchLoop: Sendable {
         }
         if descriptors[1].revents != 0 {
             drain(descriptor, into: buffer)
+        }
+        if descriptors[2].revents != 0 {
+            for record in injector.takeRecords() where inotify != nil {
+                perform(tree.apply(record))
+            }
         }
         if let deadline = coalescer.quietDeadline, ContinuousClock.now >= deadline {
             perform(tree.resolvePendingMoves())

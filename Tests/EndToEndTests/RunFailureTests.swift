@@ -101,6 +101,7 @@ import TestSupport
         let kept = try CommandRunner.dagrun(["run", "-j", "1", "-k"], in: folder.path)
         #expect(kept.status == 1)
         #expect(kept.output.contains("independent: succeeded"))
+        #expect(kept.output.contains("independent | ok"))
     }
 
     @Test func jsonPrintsOneObjectPerLine() throws {
@@ -164,5 +165,36 @@ import TestSupport
 
         #expect(result.status == 1)
         #expect(result.output.contains("pretends: FAILED: exited with status 130"))
+    }
+
+    @Test func longOutputBlockPointsToLog() throws {
+        let folder = try workspace("""
+            jobs:
+              - name: chatty
+                runs: seq 1 300
+            """)
+        defer { folder.remove() }
+
+        let result = try CommandRunner.dagrun(["run"], in: folder.path)
+
+        let block = result.outputLines.filter { $0.hasPrefix("chatty | ") }
+        #expect(block.count == 201)
+        #expect(block.first == "chatty | 1")
+        #expect(block[199] == "chatty | 200")
+        #expect(block.last == "chatty | (100 more lines in .dagrun/logs/chatty.log)")
+        #expect(try folder.read(".dagrun/logs/chatty.log").contains("\n300\n"))
+    }
+
+    @Test func verboseStreamsEveryLine() throws {
+        let folder = try workspace("""
+            jobs:
+              - name: chatty
+                runs: seq 1 300
+            """)
+        defer { folder.remove() }
+
+        let result = try CommandRunner.dagrun(["-v", "run"], in: folder.path)
+
+        #expect(result.outputLines.filter { $0.hasPrefix("chatty | ") }.count == 300)
     }
 }

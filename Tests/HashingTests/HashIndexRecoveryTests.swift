@@ -99,4 +99,27 @@ import TestSupport
             #expect(index.warnings.count <= 1, "cut at \(length) bytes")
         }
     }
+
+    @Test func hashTreeHealsCorruptDirectoryNodes() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try writeAgedFiles(["a/one": "1", "b/two": "2"], in: folder)
+        let database = "\(folder.path)/index.db"
+        _ = try HashIndex(path: database).hashTree(root: folder.path, prefixes: ["a", "b"])
+        let pageSize = try #require(Int(try sqlite(database, "PRAGMA page_size")))
+        let rootPage = try #require(Int(try sqlite(database, "SELECT rootpage FROM sqlite_master WHERE name = 'directories'")))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: database))
+        try file.seek(toOffset: UInt64((rootPage - 1) * pageSize))
+        try file.write(contentsOf: Data(repeating: 0xA5, count: pageSize))
+        try file.close()
+
+        let index = try HashIndex(path: database)
+        let tree = try index.hashTree(root: folder.path, prefixes: ["a", "b"])
+
+        #expect(index.warnings.count == 1)
+        #expect(index.warnings.first?.contains("is damaged") == true)
+        #expect(tree.records.map(\.path) == ["a/one", "b/two"])
+        #expect(tree.changedDirectories == ["", "a", "b"])
+        #expect(try sqlite(database, "SELECT count(*) FROM directories") == "3")
+    }
 }

@@ -112,6 +112,34 @@ import TestSupport
     }
 }
 
+extension TreeTests {
+    /// Encodes one folder entry as `DirectoryDigests` documents it.
+    private func entry(_ kind: Character, _ name: String, _ digest: Digest, target: String? = nil) -> [UInt8] {
+        func lengthPrefixed(_ text: String) -> [UInt8] {
+            let count = UInt32(text.utf8.count)
+            return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: count >> $0) } + Array(text.utf8)
+        }
+        return [kind.asciiValue!] + lengthPrefixed(name) + digest.bytes + (target.map(lengthPrefixed) ?? [])
+    }
+
+    @Test func directoryDigestEncodingIsPinned() {
+        // "a" sorts before "a.txt" in its folder although "a.txt" comes before "a/b" as a path.
+        let records = [
+            FileRecord(path: "a.txt", digest: SHA256.hash("1"), size: 1, mode: 0o644),
+            FileRecord(path: "a/b", digest: SHA256.hash("2"), size: 1, mode: 0o755),
+            FileRecord(path: "a/c/link", digest: SHA256.hash("../b"), size: 4, mode: 0o777, linkTarget: "../b"),
+            FileRecord(path: "z", digest: SHA256.hash("3"), size: 1, mode: 0o600),
+        ]
+        let folderC = SHA256.hash(entry("l", "link", SHA256.hash("../b"), target: "../b"))
+        let folderA = SHA256.hash(entry("x", "b", SHA256.hash("2")) + entry("d", "c", folderC))
+        let root = SHA256.hash(entry("d", "a", folderA) + entry("f", "a.txt", SHA256.hash("1")) + entry("f", "z", SHA256.hash("3")))
+
+        let digests = DirectoryDigests.compute(for: records.shuffled())
+
+        #expect(digests == ["": root, "a": folderA, "a/c": folderC])
+    }
+}
+
 @Suite struct TreeHashTests {
     @Test func hashTreeStoresDirectoryNodesAndReportsChanges() throws {
         let folder = try TemporaryDirectory()

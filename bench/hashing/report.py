@@ -36,7 +36,16 @@ def load_average():
 
 
 def seconds(result):
-    return f"{result['mean']:.3f} ± {result['stddev']:.3f} s"
+    return f"{result['median']:.3f} s ({result['min']:.3f} to {result['max']:.3f}, {len(result['times'])} runs)"
+
+
+def starting_load(results):
+    """The load average that run.sh saved before the first measurement, if it did."""
+    try:
+        with open(f"{results}/load-start.txt") as file:
+            return " ".join(file.read().split()[:3])
+    except FileNotFoundError:
+        return "not recorded"
 
 
 def main(results, output, tree):
@@ -51,10 +60,10 @@ def main(results, output, tree):
     warm = means(f"{results}/warm.json")
     cold_run = figures(f"{results}/cold-run.txt")
     warm_run = figures(f"{results}/warm-run.txt")
-    ours_cold = cold["dagrun index (cold)"]["mean"]
-    openssl_cold = cold["openssl via xargs"]["mean"]
-    ours_warm = warm["dagrun index (no change)"]["mean"]
-    git_warm = warm["git status --porcelain"]["mean"]
+    ours_cold = cold["dagrun index (cold)"]["median"]
+    openssl_cold = cold["openssl via xargs"]["median"]
+    ours_warm = warm["dagrun index (no change)"]["median"]
+    git_warm = warm["git status --porcelain"]["median"]
     memory_mib = int(warm_run["peak_rss_kib"]) / 1024
     cold_memory_mib = int(cold_run["peak_rss_kib"]) / 1024
     tree_bytes = int(cold_run["bytes_read"])
@@ -72,8 +81,9 @@ def main(results, output, tree):
         f"- Tools: {tool_version('swift', '--version')}; {tool_version('openssl', 'version')}; "
         f"{tool_version('git', '--version')}; {tool_version('sha256sum', '--version')}; {tool_version('hyperfine', '--version')}",
         f"- SHA-256 kernel used by dagrun: {preferred['backend']}",
-        f"- Load average when the report was written: {load_average()} (the machine's cores were shared with other "
-        "processes during the run, so spreads are wide; the individual times are in the hyperfine JSON files)",
+        f"- Load average before the first measurement: {starting_load(results)}; when the report was written: "
+        f"{load_average()}. The machine's 2 cores were shared with other processes during the run, so times are "
+        "medians and spreads are wide; the individual times are in the hyperfine JSON files",
         f"- Tree: `bench/hashing/make_tree.py` (fixed seed), {cold_run['files']} files in {int(cold_run['folders']) - 1} folders, "
         f"{tree_bytes / 2**30:.2f} GiB; page cache warm before every measurement",
         "",
@@ -93,12 +103,12 @@ def main(results, output, tree):
         "dagrun walks the tree, hashes every file on all cores and writes a fresh index",
         "(`hash-bench tree` with no `index.db`). The others hash or store the same files.",
         "",
-        "| command | mean time | relative to openssl via xargs |",
+        "| command | median time (range, runs) | relative to openssl via xargs |",
         "| --- | --- | --- |",
     ]
     for name, result in cold.items():
-        lines.append(f"| {name} | {seconds(result)} | {result['mean'] / openssl_cold:.2f} |")
-    others = [cold[name]["mean"] for name in cold if name != "dagrun index (cold)"]
+        lines.append(f"| {name} | {seconds(result)} | {result['median'] / openssl_cold:.2f} |")
+    others = [cold[name]["median"] for name in cold if name != "dagrun index (cold)"]
     lines += [
         "",
         f"Goal: faster than all three and at most 2/3 of the openssl-through-xargs time: "
@@ -111,14 +121,15 @@ def main(results, output, tree):
         f"reading no content (files read in the measured run: {warm_run['read']}). git runs",
         "`status --porcelain` on a repository where the tree is committed and the index is warm.",
         "",
-        "| command | mean time | relative to git |",
+        "| command | median time (range, runs) | relative to git |",
         "| --- | --- | --- |",
     ]
     for name, result in warm.items():
-        lines.append(f"| {name} | {seconds(result)} | {result['mean'] / git_warm:.2f} |")
+        lines.append(f"| {name} | {seconds(result)} | {result['median'] / git_warm:.2f} |")
     lines += [
         "",
-        f"Goal: at most 3/4 of git's time: {verdict(ours_warm <= 0.75 * git_warm)}.",
+        f"Goal: at most 3/4 of git's time: {verdict(ours_warm <= 0.75 * git_warm)} "
+        f"(dagrun takes {ours_warm / git_warm:.2f} of git's time).",
         "",
         "## Memory",
         "",
@@ -139,6 +150,11 @@ def main(results, output, tree):
         "```",
         "",
     ]
+    # The analysis is written by hand and kept next to this script, so a new run keeps it.
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+    if os.path.exists(analysis):
+        with open(analysis) as file:
+            lines += [file.read()]
     with open(output, "w") as file:
         file.write("\n".join(lines))
 

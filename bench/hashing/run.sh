@@ -14,6 +14,7 @@ results=$work/results
 bench=$work/hash-bench
 cores=$(nproc)
 mkdir -p "$results"
+cat /proc/loadavg > "$results/load-start.txt"
 cd "$repo"
 
 echo "== building (release)"
@@ -23,6 +24,7 @@ swiftc -O bench/hashing/main.swift -module-name HashBench -o "$bench" \
     -I "$build/Modules" \
     -Xcc -fmodule-map-file="$build/CSHA256.build/module.modulemap" -Xcc -I"$repo/Sources/CSHA256/include" \
     -Xcc -fmodule-map-file="$repo/Sources/CSQLite/module.modulemap" \
+    -Xcc -fmodule-map-file="$build/CSystem.build/module.modulemap" -Xcc -I"$repo/Sources/CSystem/include" \
     "$build"/Hashing.build/*.o "$build"/Basics.build/*.o "$build"/CSHA256.build/*.o "$build"/CSystem.build/*.o \
     -lsqlite3
 

@@ -1,19 +1,25 @@
 import Basics
+import Synchronization
 
 /// Prints run events: as lines for people, or as one JSON object per line for tools.
 ///
 /// Text mode prints a line per start, cache hit, retry, success, failure and skip, then a
-/// summary. Job output lines are printed only at verbose level, each prefixed with the job's
-/// name so that parallel jobs never interleave within a line; a failed job always shows the
-/// end of its log. JSON mode prints every event, job output lines included, whatever the
-/// verbosity. Thread-safe, because the console serializes writes.
+/// summary. A job's output is printed as one block after its success line, each line prefixed
+/// with the job's name, so parallel jobs never interleave; at verbose level the lines are
+/// printed as they arrive instead, and at quiet level not at all. A failed job shows the end of
+/// its log. JSON mode prints every event, job output lines included, whatever the verbosity.
+/// Thread-safe, because the console serializes writes and the buffers sit behind a lock.
 public struct RunReporter: Sendable {
     public enum Format: Sendable {
         case text, json
     }
 
+    /// The most output lines of one job printed in its block; the rest are in its log.
+    public static let blockLineLimit = 200
+
     public let console: Console
     public let format: Format
+    private let buffers = OutputBuffers()
 
     public init(console: Console, format: Format) {
         self.console = console
@@ -46,9 +52,14 @@ public struct RunReporter: Sendable {
             let restored = artifactCount == 0 ? "" : ", \(Self.count(artifactCount, "artifact")) restored"
             console.line(console.symbol(console.style("⚡", .cyan)) + "\(console.style(job.rawValue, .bold)): cache hit\(restored)")
         case let .output(job, line):
-            guard verbose else { return }
-            console.line(console.style("\(job.rawValue) |", .dim) + " " + line)
+            if verbose {
+                console.line(console.style("\(job.rawValue) |", .dim) + " " + line)
+            } else if !quiet {
+                buffers.append(line, for: job)
+            }
         case let .retrying(job, failedAttempt, attempts, delay, reason):
+            // The next attempt's output replaces this one's.
+            _ = buffers.take(for: job)
             guard !quiet else { return }
             console.line(
                 console.symbol(console.style("↻", .yellow))
@@ -58,11 +69,19 @@ public struct RunReporter: Sendable {
         case let .succeeded(job, duration, attempts, _):
             guard !quiet else { return }
             let afterRetries = attempts > 1 ? " on attempt \(attempts)" : ""
-            console.line(
+            var lines = [
                 console.symbol(console.style("✔", .green))
-                    + "\(console.style(job.rawValue, .bold)): succeeded\(afterRetries) in \(Self.format(duration))"
-            )
+                    + "\(console.style(job.rawValue, .bold)): succeeded\(afterRetries) in \(Self.format(duration))",
+            ]
+            let (output, omitted) = buffers.take(for: job)
+            lines += output.map { console.style("\(job.rawValue) |", .dim) + " " + $0 }
+            if omitted > 0 {
+                lines.append(console.style("\(job.rawValue) |", .dim) + " (\(Self.count(omitted, "more line")) in .dagrun/logs/\(job.rawValue).log)")
+            }
+            console.block(lines)
         case let .failed(job, reason, attempts, logPath, logTail):
+            // The log tail below shows the end of the output instead.
+            _ = buffers.take(for: job)
             let attemptsText = attempts > 1 ? " after \(attempts) attempts" : ""
             var lines = [
                 console.symbol(console.style("✘", .red))
@@ -198,5 +217,31 @@ extension String {
     init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Each running job's output lines, kept until the job ends so they print as one block.
+private final class OutputBuffers: Sendable {
+    private struct Buffer {
+        var lines: [String] = []
+        var omitted = 0
+    }
+
+    private let buffers = Mutex<[Job.Name: Buffer]>([:])
+
+    func append(_ line: String, for job: Job.Name) {
+        buffers.withLock { buffers in
+            if buffers[job, default: Buffer()].lines.count < RunReporter.blockLineLimit {
+                buffers[job, default: Buffer()].lines.append(line)
+            } else {
+                buffers[job, default: Buffer()].omitted += 1
+            }
+        }
+    }
+
+    /// Removes and returns `job`'s lines and the count of lines past the limit.
+    func take(for job: Job.Name) -> (lines: [String], omitted: Int) {
+        let buffer = buffers.withLock { $0.removeValue(forKey: job) } ?? Buffer()
+        return (buffer.lines, buffer.omitted)
     }
 }

@@ -15,10 +15,14 @@ public struct JobPipeline: JobProcessor {
         public var cacheDisabled = false
         /// Set when the user interrupts the run; a job that fails after it is not recorded.
         public var interrupt: InterruptFlag
+        /// True to skip a job whose last run failed with the cache key it has now, as watch mode
+        /// does: such a job runs again only once its inputs or upstream artifacts change.
+        public var skipsUnchangedFailures = false
 
-        public init(cacheDisabled: Bool = false, interrupt: InterruptFlag = InterruptFlag()) {
+        public init(cacheDisabled: Bool = false, interrupt: InterruptFlag = InterruptFlag(), skipsUnchangedFailures: Bool = false) {
             self.cacheDisabled = cacheDisabled
             self.interrupt = interrupt
+            self.skipsUnchangedFailures = skipsUnchangedFailures
         }
     }
 
@@ -65,6 +69,10 @@ public struct JobPipeline: JobProcessor {
         let key = before.digest
         if job.cacheEnabled, !options.cacheDisabled, let outcome = await restoreIfCached(job, key: key, components: before) {
             return outcome
+        }
+        if options.skipsUnchangedFailures, failedBefore(job.name, withKey: key) {
+            report(.skipped(job: job.name, reason: "because it failed with these same inputs; it runs again once they change"))
+            return .failed
         }
         return await execute(job, key: key, before: before, upstreamArtifacts: upstreamArtifacts)
     }
@@ -244,6 +252,15 @@ public struct JobPipeline: JobProcessor {
             return
         }
         try states.recordSuccess(of: job, components: components, artifactDigest: artifactDigest)
+    }
+
+    /// Returns whether the last run of `job` failed with the cache key `key`.
+    private func failedBefore(_ job: Job.Name, withKey key: Digest) -> Bool {
+        var ignored: [String] = []
+        guard let last = states.state(for: job, warnings: &ignored)?.lastOutcome else {
+            return false
+        }
+        return last.outcome == .failed && last.keyDigest == key
     }
 
     /// Lists why `job` runs, by comparing `components` with its last successful run's.

@@ -47,12 +47,16 @@ public struct Scheduler: Sendable {
     /// Runs `names` (closed under `needs`, in topological order) and returns the summary.
     ///
     /// - Parameters:
+    ///   - knownOutcomes: the outcomes of jobs outside `names` from an earlier run, such as an
+    ///     earlier cycle of watch mode. A job of `names` waits for the needs listed here as if they
+    ///     had run, takes their artifact digests into its cache key, and is skipped when one failed.
     ///   - isInterrupted: polled before each start; once it returns true, nothing new starts.
     ///   - report: receives the `skipped` events. The processor reports all others.
     public func run(
         _ names: [Job.Name],
         of workflow: Workflow,
         processor: some JobProcessor,
+        knownOutcomes: [Job.Name: JobOutcome] = [:],
         isInterrupted: @escaping @Sendable () -> Bool = { false },
         report: @escaping @Sendable (RunEvent) -> Void
     ) async -> (summary: RunSummary, outcomes: [Job.Name: JobOutcome]) {
@@ -62,7 +66,8 @@ public struct Scheduler: Sendable {
         let included = Set(names)
         let ancestors = Self.upstreamJobs(of: names, in: jobs)
         var waiting = names.filter { jobs[$0] != nil }
-        var outcomes: [Job.Name: JobOutcome] = [:]
+        var outcomes = knownOutcomes.filter { !included.contains($0.key) && $0.value != .interrupted }
+        let known = Set(outcomes.keys)
         var skipped: [Job.Name] = []
         var running = 0
         var firstFailure: Job.Name?
@@ -76,7 +81,7 @@ public struct Scheduler: Sendable {
                         waiting.remove(at: index)
                         continue
                     }
-                    let needs = job.needs.filter(included.contains)
+                    let needs = job.needs.filter { included.contains($0) || known.contains($0) }
                     if let blocker = needs.first(where: { outcomes[$0] != nil && outcomes[$0]?.artifactDigest == nil }) {
                         // A needed job failed, so this one can never run.
                         waiting.remove(at: index)
