@@ -23,12 +23,12 @@ import TestSupport
             cache: false
         """
 
-    private func prepared() throws -> TemporaryDirectory {
+    private func prepared() async throws -> TemporaryDirectory {
         let workspace = try TemporaryDirectory()
         try workspace.write("workflow.yml", Self.workflow)
         try workspace.write("src/a.txt", "a\n")
         try workspace.write("src/b.txt", "b\n")
-        let first = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let first = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(first.status == 0, "\(first.output)\(first.error)")
         return workspace
     }
@@ -40,95 +40,95 @@ import TestSupport
         }
     }
 
-    @Test func noChangeRunsOnlyUncachedJob() throws {
-        let workspace = try prepared()
+    @Test func noChangeRunsOnlyUncachedJob() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(started(result) == ["always"])
     }
 
-    @Test func inputContentEditRerunsChain() throws {
-        let workspace = try prepared()
+    @Test func inputContentEditRerunsChain() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         try workspace.write("src/a.txt", "changed\n")
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(Set(started(result)) == ["gen", "use", "always"])
     }
 
-    @Test func touchWithoutChangeRerunsNothing() throws {
-        let workspace = try prepared()
+    @Test func touchWithoutChangeRerunsNothing() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
-        try CommandRunner.shell("sleep 0.01; touch src/a.txt; cp src/b.txt src/b.tmp; mv src/b.tmp src/b.txt", in: workspace.path)
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        try await CommandRunner.shell("sleep 0.01; touch src/a.txt; cp src/b.txt src/b.tmp; mv src/b.tmp src/b.txt", in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(started(result) == ["always"])
     }
 
-    @Test func scriptEditRerunsJob() throws {
-        let workspace = try prepared()
+    @Test func scriptEditRerunsJob() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         let edited = Self.workflow.replacingOccurrences(of: #"echo "$GREETING""#, with: #"echo "$GREETING!""#)
         try workspace.write("workflow.yml", edited)
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(Set(started(result)) == ["use", "always"])
     }
 
-    @Test func workflowEnvEditRerunsEveryJob() throws {
-        let workspace = try prepared()
+    @Test func workflowEnvEditRerunsEveryJob() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         try workspace.write("workflow.yml", Self.workflow.replacingOccurrences(of: "GREETING: hello", with: "GREETING: hi"))
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(Set(started(result)) == ["gen", "use", "always"])
     }
 
-    @Test func callerEnvironmentIsNotInKey() throws {
-        let workspace = try prepared()
+    @Test func callerEnvironmentIsNotInKey() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path, environment: ["UNRELATED_VARIABLE": "1"])
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path, environment: ["UNRELATED_VARIABLE": "1"])
         #expect(started(result) == ["always"])
     }
 
-    @Test func upstreamRerunWithSameArtifactsKeepsDownstreamCached() throws {
-        let workspace = try prepared()
+    @Test func upstreamRerunWithSameArtifactsKeepsDownstreamCached() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         // A new input file whose content adds nothing to the concatenation.
         try workspace.write("src/empty.txt", "")
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(Set(started(result)) == ["gen", "always"])
         #expect(result.outputLines.contains("use: cache hit"))
     }
 
-    @Test func addedAndDeletedInputsRerunJob() throws {
-        let workspace = try prepared()
+    @Test func addedAndDeletedInputsRerunJob() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         try FileManager.default.removeItem(atPath: workspace.path + "/src/b.txt")
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(Set(started(result)) == ["gen", "use", "always"])
     }
 
-    @Test func executableBitChangeRerunsJob() throws {
-        let workspace = try prepared()
+    @Test func executableBitChangeRerunsJob() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
-        try CommandRunner.shell("chmod +x src/a.txt", in: workspace.path)
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        try await CommandRunner.shell("chmod +x src/a.txt", in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(started(result).contains("gen"))
     }
 
-    @Test func noCacheRunsEverythingAndStillRecords() throws {
-        let workspace = try prepared()
+    @Test func noCacheRunsEverythingAndStillRecords() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
-        let forced = try CommandRunner.dagrun(["run", "--no-cache"], in: workspace.path)
+        let forced = try await CommandRunner.dagrun(["run", "--no-cache"], in: workspace.path)
         #expect(Set(started(forced)) == ["gen", "use", "always"])
-        let after = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let after = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(started(after) == ["always"])
     }
 
-    @Test func revertedEditIsCacheHit() throws {
-        let workspace = try prepared()
+    @Test func revertedEditIsCacheHit() async throws {
+        let workspace = try await prepared()
         defer { workspace.remove() }
         try workspace.write("src/a.txt", "changed\n")
-        _ = try CommandRunner.dagrun(["run"], in: workspace.path)
+        _ = try await CommandRunner.dagrun(["run"], in: workspace.path)
         try workspace.write("src/a.txt", "a\n")
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(result.outputLines.contains("gen: cache hit, 1 artifact restored"))
         #expect(try workspace.read("artifacts/gen/all.txt") == "a\nb\n")
     }

@@ -11,31 +11,31 @@ import TestSupport
         (["graph", "--format", "svg"], "dagrun: error: invalid value 'svg' for '--format': expected text, dot or mermaid."),
         (["run", "biuld"], "dagrun: error: no job named 'biuld' in workflow.yml. Did you mean 'build'?"),
     ])
-    func usageErrorsExitTwo(arguments: [String], message: String) throws {
+    func usageErrorsExitTwo(arguments: [String], message: String) async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
 
-        let result = try CommandRunner.dagrun(arguments, in: workspace.path)
+        let result = try await CommandRunner.dagrun(arguments, in: workspace.path)
 
         #expect(result.status == 2)
         #expect(result.error.split(separator: "\n").first.map(String.init) == message)
         #expect(!workspace.exists("artifacts"))
     }
 
-    @Test func invalidWorkflowNamesLineAndColumn() throws {
+    @Test func invalidWorkflowNamesLineAndColumn() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
         try workspace.write("workflow.yml", "jobs:\n  - name: build\n    runs: make\n    nedds: [lint]\n")
 
         for command in [["validate"], ["run"], ["graph"]] {
-            let result = try CommandRunner.dagrun(command, in: workspace.path)
+            let result = try await CommandRunner.dagrun(command, in: workspace.path)
             #expect(result.status == 2)
             #expect(result.error.hasPrefix("dagrun: error: workflow.yml:4:5: unknown key 'nedds'"), "\(result.error)")
             #expect(result.error.contains("'needs'"))
         }
     }
 
-    @Test func cycleIsPrintedWhole() throws {
+    @Test func cycleIsPrintedWhole() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
         try workspace.write("workflow.yml", """
@@ -44,52 +44,52 @@ import TestSupport
               - {name: test, runs: make test, needs: [build]}
             """)
 
-        let result = try CommandRunner.dagrun(["validate"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["validate"], in: workspace.path)
 
         #expect(result.status == 2)
         #expect(result.error.contains("build -> test -> build"))
     }
 
-    @Test func missingWorkflowFileExitsTwo() throws {
+    @Test func missingWorkflowFileExitsTwo() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         #expect(result.status == 2)
         #expect(result.error.contains("workflow.yml"))
     }
 
-    @Test func validateAndGraphDescribeSeed() throws {
+    @Test func validateAndGraphDescribeSeed() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
 
-        let valid = try CommandRunner.dagrun(["validate"], in: workspace.path)
+        let valid = try await CommandRunner.dagrun(["validate"], in: workspace.path)
         #expect(valid.status == 0)
         #expect(valid.output == "workflow.yml: valid, 3 jobs\n")
 
-        let dot = try CommandRunner.dagrun(["graph", "--format", "dot"], in: workspace.path)
+        let dot = try await CommandRunner.dagrun(["graph", "--format", "dot"], in: workspace.path)
         #expect(dot.status == 0)
         #expect(dot.output.contains(#""build" -> "test""#))
         #expect(dot.output.contains(#""test" -> "package""#))
     }
 
-    @Test func helpAndVersionExitZero() throws {
+    @Test func helpAndVersionExitZero() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
 
-        let help = try CommandRunner.dagrun(["--help"], in: workspace.path)
+        let help = try await CommandRunner.dagrun(["--help"], in: workspace.path)
         #expect(help.status == 0)
         #expect(help.output.contains("Usage: dagrun [-f FILE]"))
 
-        let runHelp = try CommandRunner.dagrun(["run", "--help"], in: workspace.path)
+        let runHelp = try await CommandRunner.dagrun(["run", "--help"], in: workspace.path)
         #expect(runHelp.output.contains("-k, --keep-going"))
 
-        let version = try CommandRunner.dagrun(["--version"], in: workspace.path)
+        let version = try await CommandRunner.dagrun(["--version"], in: workspace.path)
         #expect(version.output.hasPrefix("dagrun "))
     }
 
-    @Test func noWaitFailsWhileLockIsHeld() throws {
+    @Test func noWaitFailsWhileLockIsHeld() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
         try FileManager.default.createDirectory(atPath: workspace.path + "/.dagrun", withIntermediateDirectories: true)
@@ -100,13 +100,13 @@ import TestSupport
         holder.arguments = [workspace.path + "/.dagrun/lock", "sleep", "2"]
         try holder.run()
         defer { holder.waitUntilExit() }
-        Thread.sleep(forTimeInterval: 0.3)
+        try await Task.sleep(for: .milliseconds(300))
 
-        let refused = try CommandRunner.dagrun(["run", "--no-wait"], in: workspace.path)
+        let refused = try await CommandRunner.dagrun(["run", "--no-wait"], in: workspace.path)
         #expect(refused.status == 2)
         #expect(refused.error.contains("the workspace is locked"))
 
-        let waited = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let waited = try await CommandRunner.dagrun(["run"], in: workspace.path)
         #expect(waited.status == 0)
         #expect(waited.error.contains("dagrun: waiting for"))
     }

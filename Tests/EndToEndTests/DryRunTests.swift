@@ -3,14 +3,14 @@ import Testing
 import TestSupport
 
 @Suite struct DryRunTests {
-    @Test func reportsStatusReasonsAndRunsNothing() throws {
-        let fixture = try StatusFixture()
+    @Test func reportsStatusReasonsAndRunsNothing() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/a.c", "int main(void) { return 11; }\n")
-        let snapshot = try StatusTests.listFiles(in: fixture.path)
+        let snapshot = try await StatusTests.listFiles(in: fixture.path)
 
-        let result = try fixture.dagrun("run", "--dry-run")
+        let result = try await fixture.dagrun("run", "--dry-run")
         #expect(result.status == 0)
         #expect(result.outputLines == [
             "would run build: input src/a.c modified",
@@ -18,18 +18,18 @@ import TestSupport
             "would run package: upstream test is stale",
             "dry run: 3 would run, 0 would be restored, 0 up to date; nothing was run",
         ])
-        #expect(try StatusTests.listFiles(in: fixture.path) == snapshot)
+        await #expect(try StatusTests.listFiles(in: fixture.path) == snapshot)
     }
 
-    @Test func sameReasonsAsStatus() throws {
-        let fixture = try StatusFixture()
+    @Test func sameReasonsAsStatus() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/new.c", "int new(void);\n")
         try FileManager.default.removeItem(atPath: fixture.path + "/artifacts/package/app.txt")
 
-        let status = try fixture.statusJSON()
-        let result = try fixture.dagrun("run", "--dry-run", "--json")
+        let status = try await fixture.statusJSON()
+        let result = try await fixture.dagrun("run", "--dry-run", "--json")
         let events = try result.outputLines.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
@@ -41,20 +41,20 @@ import TestSupport
         }
     }
 
-    @Test func restoreAndUpToDateLines() throws {
-        let fixture = try StatusFixture()
+    @Test func restoreAndUpToDateLines() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try FileManager.default.removeItem(atPath: fixture.path + "/artifacts/build/app.txt")
 
-        let lines = try fixture.dagrun("run", "--dry-run").outputLines
+        let lines = try await fixture.dagrun("run", "--dry-run").outputLines
         #expect(lines == [
             "would restore build from the cache: artifacts/build/app.txt missing (restorable from the cache)",
             "up to date: test",
             "up to date: package",
             "dry run: 0 would run, 1 would be restored, 2 up to date; nothing was run",
         ])
-        let noCache = try fixture.dagrun("run", "--dry-run", "--no-cache", "test").outputLines
+        let noCache = try await fixture.dagrun("run", "--dry-run", "--no-cache", "test").outputLines
         #expect(noCache.first == "would run build: --no-cache; artifacts/build/app.txt missing (restorable from the cache)")
         #expect(noCache.dropFirst().first == "would run test: --no-cache")
         #expect(noCache.count == 3)

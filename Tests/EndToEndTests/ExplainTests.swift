@@ -3,15 +3,15 @@ import Testing
 import TestSupport
 
 @Suite struct ExplainTests {
-    @Test func listsComponentsAndDifferences() throws {
-        let fixture = try StatusFixture()
+    @Test func listsComponentsAndDifferences() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
-        let before = try JSONSerialization.jsonObject(with: Data(try fixture.dagrun("explain", "--json", "build").output.utf8)) as? [String: Any]
+        try await fixture.runAll()
+        let before = try await JSONSerialization.jsonObject(with: Data(try fixture.dagrun("explain", "--json", "build").output.utf8)) as? [String: Any]
         let oldDigest = try #require(((before?["components"] as? [String: Any])?["inputs"] as? [[String: Any]])?.first?["digest"] as? String)
         try fixture.directory.write("src/a.c", "int main(void) { return 8; }\n")
 
-        let result = try fixture.dagrun("explain", "build")
+        let result = try await fixture.dagrun("explain", "build")
         #expect(result.status == 0)
         let lines = result.outputLines
         #expect(lines.first == "build: stale")
@@ -25,14 +25,14 @@ import TestSupport
         #expect(lines.contains("    before: \(oldDigest)"))
     }
 
-    @Test func jsonHasKeyComponentsAndChanges() throws {
-        let fixture = try StatusFixture()
+    @Test func jsonHasKeyComponentsAndChanges() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/a.c", "int main(void) { return 9; }\n")
-        try fixture.runAll("build")
+        try await fixture.runAll("build")
 
-        let result = try fixture.dagrun("explain", "--json", "test")
+        let result = try await fixture.dagrun("explain", "--json", "test")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(document["job"] as? String == "test")
         #expect(document["state"] as? String == "stale")
@@ -57,37 +57,37 @@ import TestSupport
         #expect(changes.first?["before"] as? String != changes.first?["after"] as? String)
     }
 
-    @Test func staleUpstreamIsMarkedUnknown() throws {
-        let fixture = try StatusFixture()
+    @Test func staleUpstreamIsMarkedUnknown() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/a.c", "int main(void) { return 10; }\n")
 
-        let lines = try fixture.dagrun("explain", "test").outputLines
+        let lines = try await fixture.dagrun("explain", "test").outputLines
         #expect(lines.contains { $0.hasPrefix("cache key            not known until build run") })
         let upstreamLine = try #require(lines.first { $0.hasPrefix("    build  ") })
         #expect(upstreamLine.hasSuffix("(build is stale: this is its last successful run's)"))
         #expect(lines.last?.hasPrefix("same cache key as the last successful run (") == true)
     }
 
-    @Test func neverRunJobHasNothingToCompare() throws {
-        let fixture = try StatusFixture()
+    @Test func neverRunJobHasNothingToCompare() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
 
-        let lines = try fixture.dagrun("explain", "build").outputLines
+        let lines = try await fixture.dagrun("explain", "build").outputLines
         #expect(lines.first == "build: never-run")
         #expect(lines.contains("last successful run  none"))
         #expect(lines.last == "no successful run to compare with")
     }
 
-    @Test func explainNeedsOneKnownJob() throws {
-        let fixture = try StatusFixture()
+    @Test func explainNeedsOneKnownJob() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
 
-        let missing = try fixture.dagrun("explain")
+        let missing = try await fixture.dagrun("explain")
         #expect(missing.status == 2)
         #expect(missing.error.contains("'explain' needs the name of a job"))
-        let unknown = try fixture.dagrun("explain", "bild")
+        let unknown = try await fixture.dagrun("explain", "bild")
         #expect(unknown.status == 2)
         #expect(unknown.error.contains("Did you mean 'build'?"))
     }

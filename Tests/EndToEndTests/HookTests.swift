@@ -17,47 +17,47 @@ private struct HookFixture {
     var repository: String { directory.path + "/repo" }
     var remote: String { directory.path + "/remote.git" }
 
-    init(_ name: String = #function) throws {
+    init(_ name: String = #function) async throws {
         directory = try TemporaryDirectory(name)
         try directory.write("repo/ci/workflow.yml", Self.workflow)
         try directory.write("repo/src/main.c", "int main(void) { return 0; }\n")
         try directory.write("repo/.gitignore", "artifacts/\n.dagrun/\n")
-        try git(["init", "-q", "--bare", remote], in: directory.path)
-        try git(["init", "-q"], in: repository)
-        try git(["add", "."], in: repository)
-        try git(["commit", "-q", "-m", "Add the workflow"], in: repository)
-        try git(["remote", "add", "origin", remote], in: repository)
+        try await git(["init", "-q", "--bare", remote], in: directory.path)
+        try await git(["init", "-q"], in: repository)
+        try await git(["add", "."], in: repository)
+        try await git(["commit", "-q", "-m", "Add the workflow"], in: repository)
+        try await git(["remote", "add", "origin", remote], in: repository)
     }
 
     /// Runs git with an identity, so tests pass on a machine without one.
     @discardableResult
-    func git(_ arguments: [String], in folder: String, allowFailure: Bool = false) throws -> CommandResult {
+    func git(_ arguments: [String], in folder: String, allowFailure: Bool = false) async throws -> CommandResult {
         let identity = ["-c", "user.name=dagrun tests", "-c", "user.email=tests@dagrun.invalid", "-c", "init.defaultBranch=main"]
-        let result = try CommandRunner.run("git", identity + arguments, in: folder)
+        let result = try await CommandRunner.run("git", identity + arguments, in: folder)
         if result.status != 0, !allowFailure {
             throw FixtureError(message: "git \(arguments.joined(separator: " ")) failed: \(result.error)")
         }
         return result
     }
 
-    func dagrun(_ arguments: String..., in folder: String? = nil) throws -> CommandResult {
-        try CommandRunner.dagrun(arguments, in: folder ?? repository)
+    func dagrun(_ arguments: String..., in folder: String? = nil) async throws -> CommandResult {
+        try await CommandRunner.dagrun(arguments, in: folder ?? repository)
     }
 
-    func push(_ branch: String, from folder: String? = nil) throws -> CommandResult {
-        try git(["push", "origin", "HEAD:refs/heads/\(branch)"], in: folder ?? repository, allowFailure: true)
+    func push(_ branch: String, from folder: String? = nil) async throws -> CommandResult {
+        try await git(["push", "origin", "HEAD:refs/heads/\(branch)"], in: folder ?? repository, allowFailure: true)
     }
 
     /// Returns whether the remote has `branch`.
-    func remoteHas(_ branch: String) throws -> Bool {
-        try git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)"], in: remote, allowFailure: true).status == 0
+    func remoteHas(_ branch: String) async throws -> Bool {
+        try await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)"], in: remote, allowFailure: true).status == 0
     }
 
-    func commitRed(in folder: String? = nil) throws {
+    func commitRed(in folder: String? = nil) async throws {
         let folder = folder ?? repository
         try "red\n".write(toFile: folder + "/ci/red", atomically: false, encoding: .utf8)
-        try git(["add", "ci/red"], in: folder)
-        try git(["commit", "-q", "-m", "Turn the pipeline red"], in: folder)
+        try await git(["add", "ci/red"], in: folder)
+        try await git(["commit", "-q", "-m", "Turn the pipeline red"], in: folder)
     }
 
     func remove() {
@@ -66,116 +66,116 @@ private struct HookFixture {
 }
 
 @Suite struct HookTests {
-    @Test func greenPushPassesRedPushFails() throws {
-        let fixture = try HookFixture()
+    @Test func greenPushPassesRedPushFails() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
-        let install = try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install")
+        let install = try await fixture.dagrun("-f", "ci/workflow.yml", "hook", "install")
         #expect(install.status == 0)
         #expect(install.output.contains("installed the pre-push hook"))
 
-        let green = try fixture.push("green")
+        let green = try await fixture.push("green")
         #expect(green.status == 0, "\(green.error)")
-        #expect(try fixture.remoteHas("green"))
+        await #expect(try fixture.remoteHas("green"))
         #expect((green.output + green.error).contains("check: started"))
 
-        try fixture.commitRed()
-        let red = try fixture.push("red")
+        try await fixture.commitRed()
+        let red = try await fixture.push("red")
         #expect(red.status != 0)
-        #expect(try !fixture.remoteHas("red"))
+        await #expect(try !fixture.remoteHas("red"))
         #expect(red.error.contains("the pipeline failed (exit status 1), so the push is blocked"))
     }
 
-    @Test func hookWorksFromSubfolder() throws {
-        let fixture = try HookFixture()
+    @Test func hookWorksFromSubfolder() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
-        #expect(try fixture.dagrun("hook", "install", in: fixture.repository + "/ci").status == 0)
+        await #expect(try fixture.dagrun("hook", "install", in: fixture.repository + "/ci").status == 0)
 
-        try fixture.commitRed()
-        let red = try fixture.push("red", from: fixture.repository + "/src")
+        try await fixture.commitRed()
+        let red = try await fixture.push("red", from: fixture.repository + "/src")
         #expect(red.status != 0)
-        #expect(try !fixture.remoteHas("red"))
+        await #expect(try !fixture.remoteHas("red"))
         #expect(FileManager.default.fileExists(atPath: fixture.repository + "/ci/.dagrun"), "the hook ran the workflow in ci/")
     }
 
-    @Test func hookWorksInLinkedWorktree() throws {
-        let fixture = try HookFixture()
+    @Test func hookWorksInLinkedWorktree() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
         let worktree = fixture.directory.path + "/worktree"
-        try fixture.git(["worktree", "add", "-q", "-b", "feature", worktree], in: fixture.repository)
-        #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install", in: worktree).status == 0)
+        try await fixture.git(["worktree", "add", "-q", "-b", "feature", worktree], in: fixture.repository)
+        await #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install", in: worktree).status == 0)
         #expect(FileManager.default.fileExists(atPath: fixture.repository + "/.git/hooks/pre-push"), "worktrees share the hooks folder")
 
-        let green = try fixture.push("feature", from: worktree + "/src")
+        let green = try await fixture.push("feature", from: worktree + "/src")
         #expect(green.status == 0, "\(green.error)")
         #expect(FileManager.default.fileExists(atPath: worktree + "/ci/.dagrun"), "the hook ran in the worktree")
 
-        try fixture.commitRed(in: worktree)
-        let red = try fixture.push("feature-red", from: worktree)
+        try await fixture.commitRed(in: worktree)
+        let red = try await fixture.push("feature-red", from: worktree)
         #expect(red.status != 0)
-        #expect(try !fixture.remoteHas("feature-red"))
+        await #expect(try !fixture.remoteHas("feature-red"))
     }
 
-    @Test func installHonoursHooksPath() throws {
-        let fixture = try HookFixture()
+    @Test func installHonoursHooksPath() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
-        try fixture.git(["config", "core.hooksPath", ".githooks"], in: fixture.repository)
+        try await fixture.git(["config", "core.hooksPath", ".githooks"], in: fixture.repository)
 
-        #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install").status == 0)
+        await #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install").status == 0)
         #expect(FileManager.default.fileExists(atPath: fixture.repository + "/.githooks/pre-push"))
         #expect(!FileManager.default.fileExists(atPath: fixture.repository + "/.git/hooks/pre-push"))
-        try fixture.commitRed()
-        #expect(try fixture.push("red").status != 0)
-        #expect(try !fixture.remoteHas("red"))
+        try await fixture.commitRed()
+        await #expect(try fixture.push("red").status != 0)
+        await #expect(try !fixture.remoteHas("red"))
     }
 
-    @Test func foreignHookRunsAndSurvivesUninstall() throws {
-        let fixture = try HookFixture()
+    @Test func foreignHookRunsAndSurvivesUninstall() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
         let hookPath = fixture.repository + "/.git/hooks/pre-push"
         let foreign = "#!/bin/sh\necho \"$1 $2\" > \"$(git rev-parse --show-toplevel)/../foreign-ran\"\ncat >> \"$(git rev-parse --show-toplevel)/../foreign-ran\"\n"
         try foreign.write(toFile: hookPath, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hookPath)
 
-        let install = try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install")
+        let install = try await fixture.dagrun("-f", "ci/workflow.yml", "hook", "install")
         #expect(install.status == 0)
         #expect(install.output.contains("moved the existing pre-push hook"))
-        let green = try fixture.push("green")
+        let green = try await fixture.push("green")
         #expect(green.status == 0, "\(green.error)")
         let ran = try fixture.directory.read("foreign-ran")
         #expect(ran.hasPrefix("origin \(fixture.remote)\n"), "the foreign hook got git's arguments")
         #expect(ran.contains(" refs/heads/green "), "the foreign hook got the refs on standard input")
         #expect((green.output + green.error).contains("check: started"), "dagrun ran after the foreign hook")
 
-        let uninstall = try fixture.dagrun("-f", "ci/workflow.yml", "hook", "uninstall")
+        let uninstall = try await fixture.dagrun("-f", "ci/workflow.yml", "hook", "uninstall")
         #expect(uninstall.status == 0)
         #expect(try String(contentsOfFile: hookPath, encoding: .utf8) == foreign)
         #expect(!FileManager.default.fileExists(atPath: hookPath + ".local"))
-        let again = try fixture.dagrun("-f", "ci/workflow.yml", "hook", "uninstall")
+        let again = try await fixture.dagrun("-f", "ci/workflow.yml", "hook", "uninstall")
         #expect(again.output.contains("was not written by dagrun; left it in place"))
         #expect(try String(contentsOfFile: hookPath, encoding: .utf8) == foreign)
     }
 
-    @Test func failingForeignHookBlocksPush() throws {
-        let fixture = try HookFixture()
+    @Test func failingForeignHookBlocksPush() async throws {
+        let fixture = try await HookFixture()
         defer { fixture.remove() }
         let hookPath = fixture.repository + "/.git/hooks/pre-push"
         try "#!/bin/sh\necho 'foreign check failed' >&2\nexit 3\n".write(toFile: hookPath, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hookPath)
-        #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install").status == 0)
+        await #expect(try fixture.dagrun("-f", "ci/workflow.yml", "hook", "install").status == 0)
 
-        let push = try fixture.push("blocked")
+        let push = try await fixture.push("blocked")
         #expect(push.status != 0)
         #expect(push.error.contains("foreign check failed"))
         #expect(!(push.output + push.error).contains("check: started"), "dagrun does not run after a failed chained hook")
-        #expect(try !fixture.remoteHas("blocked"))
+        await #expect(try !fixture.remoteHas("blocked"))
     }
 
-    @Test func installOutsideRepositoryFails() throws {
+    @Test func installOutsideRepositoryFails() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try directory.write("workflow.yml", HookFixture.workflow)
 
-        let result = try CommandRunner.dagrun(["hook", "install"], in: directory.path)
+        let result = try await CommandRunner.dagrun(["hook", "install"], in: directory.path)
         #expect(result.status == 2)
         #expect(result.error.contains("is not inside a git work tree"))
         #expect(!directory.exists(".git"))

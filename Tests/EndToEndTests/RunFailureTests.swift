@@ -13,7 +13,7 @@ import TestSupport
         return folder
     }
 
-    @Test func failedJobExitsOneWithLogTail() throws {
+    @Test func failedJobExitsOneWithLogTail() async throws {
         let folder = try workspace("""
             jobs:
               - name: broken
@@ -27,7 +27,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run"], in: folder.path)
 
         #expect(result.status == 1)
         #expect(result.output.contains("broken: FAILED: exited with status 3"))
@@ -37,7 +37,7 @@ import TestSupport
         #expect(try folder.read(".dagrun/logs/broken.log").contains("compiling"))
     }
 
-    @Test func failedJobKeepsPreviousArtifacts() throws {
+    @Test func failedJobKeepsPreviousArtifacts() async throws {
         let folder = try workspace("""
             jobs:
               - name: make
@@ -50,18 +50,18 @@ import TestSupport
             """)
         defer { folder.remove() }
         try folder.write("version", "1")
-        #expect(try CommandRunner.dagrun(["run"], in: folder.path).status == 0)
+        #expect(try await CommandRunner.dagrun(["run"], in: folder.path).status == 0)
 
         try folder.write("version", "bad")
-        let failed = try CommandRunner.dagrun(["run"], in: folder.path)
+        let failed = try await CommandRunner.dagrun(["run"], in: folder.path)
 
         #expect(failed.status == 1)
         #expect(try folder.read("artifacts/make/v.txt") == "1\n")
         // Nothing was recorded for the failed key: it runs, and fails, again.
-        #expect(try CommandRunner.dagrun(["run"], in: folder.path).output.contains("make: FAILED"))
+        #expect(try await CommandRunner.dagrun(["run"], in: folder.path).output.contains("make: FAILED"))
     }
 
-    @Test func retryPrintsDelayThenSucceeds() throws {
+    @Test func retryPrintsDelayThenSucceeds() async throws {
         let folder = try workspace("""
             jobs:
               - name: flaky
@@ -75,7 +75,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run"], in: folder.path)
 
         #expect(result.status == 0)
         let retries = result.outputLines.filter { $0.contains("retrying in") }
@@ -84,7 +84,7 @@ import TestSupport
         #expect(result.output.contains("flaky: succeeded on attempt 3 in "))
     }
 
-    @Test func keepGoingRunsIndependentJobs() throws {
+    @Test func keepGoingRunsIndependentJobs() async throws {
         let folder = try workspace("""
             jobs:
               - name: fails
@@ -94,17 +94,17 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let stopped = try CommandRunner.dagrun(["run", "-j", "1"], in: folder.path)
+        let stopped = try await CommandRunner.dagrun(["run", "-j", "1"], in: folder.path)
         #expect(stopped.status == 1)
         #expect(stopped.output.contains("independent: skipped, because fails failed (use -k to keep going)"))
 
-        let kept = try CommandRunner.dagrun(["run", "-j", "1", "-k"], in: folder.path)
+        let kept = try await CommandRunner.dagrun(["run", "-j", "1", "-k"], in: folder.path)
         #expect(kept.status == 1)
         #expect(kept.output.contains("independent: succeeded"))
         #expect(kept.output.contains("independent | ok"))
     }
 
-    @Test func jsonPrintsOneObjectPerLine() throws {
+    @Test func jsonPrintsOneObjectPerLine() async throws {
         let folder = try workspace("""
             jobs:
               - name: one
@@ -115,7 +115,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run", "--json"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run", "--json"], in: folder.path)
 
         #expect(result.status == 1)
         let all = try result.outputLines.map { line in
@@ -132,7 +132,7 @@ import TestSupport
         #expect(objects[4]["success"] as? Bool == false)
     }
 
-    @Test func junitReportListsEachJob() throws {
+    @Test func junitReportListsEachJob() async throws {
         let folder = try workspace("""
             jobs:
               - name: good
@@ -142,7 +142,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run", "-k", "--junit", "report.xml"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run", "-k", "--junit", "report.xml"], in: folder.path)
 
         #expect(result.status == 1)
         let xml = try folder.read("report.xml")
@@ -153,7 +153,7 @@ import TestSupport
         #expect(parser.parse(), "report.xml is not well-formed XML")
     }
 
-    @Test func exitOneHundredThirtyFromJobIsFailure() throws {
+    @Test func exitOneHundredThirtyFromJobIsFailure() async throws {
         let folder = try workspace("""
             jobs:
               - name: pretends
@@ -161,13 +161,13 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run"], in: folder.path)
 
         #expect(result.status == 1)
         #expect(result.output.contains("pretends: FAILED: exited with status 130"))
     }
 
-    @Test func longOutputBlockPointsToLog() throws {
+    @Test func longOutputBlockPointsToLog() async throws {
         let folder = try workspace("""
             jobs:
               - name: chatty
@@ -175,7 +175,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["run"], in: folder.path)
 
         let block = result.outputLines.filter { $0.hasPrefix("chatty | ") }
         #expect(block.count == 201)
@@ -185,7 +185,7 @@ import TestSupport
         #expect(try folder.read(".dagrun/logs/chatty.log").contains("\n300\n"))
     }
 
-    @Test func verboseStreamsEveryLine() throws {
+    @Test func verboseStreamsEveryLine() async throws {
         let folder = try workspace("""
             jobs:
               - name: chatty
@@ -193,7 +193,7 @@ import TestSupport
             """)
         defer { folder.remove() }
 
-        let result = try CommandRunner.dagrun(["-v", "run"], in: folder.path)
+        let result = try await CommandRunner.dagrun(["-v", "run"], in: folder.path)
 
         #expect(result.outputLines.filter { $0.hasPrefix("chatty | ") }.count == 300)
     }

@@ -4,11 +4,11 @@ import TestSupport
 
 /// The seed pipeline (build, test, package) run through the built binary, as a user runs it.
 @Suite struct SeedPipelineTests {
-    @Test func firstRunBuildsTestsAndPackages() throws {
+    @Test func firstRunBuildsTestsAndPackages() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         #expect(result.status == 0, "\(result.error)")
         // Durations vary, so they are replaced before comparing; `ls -l` output is left out.
@@ -32,26 +32,26 @@ import TestSupport
         #expect(workspace.exists(".dagrun/logs/build.log"))
     }
 
-    @Test func secondRunIsThreeCacheHits() throws {
+    @Test func secondRunIsThreeCacheHits() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
-        _ = try CommandRunner.dagrun(["run"], in: workspace.path)
+        _ = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         #expect(result.status == 0)
         #expect(Array(result.outputLines.prefix(3)) == ["build: cache hit", "test: cache hit", "package: cache hit"])
         #expect(result.outputLines.last?.hasPrefix("pipeline complete: 0 ran, 3 cached") == true)
     }
 
-    @Test func deletedArtifactsComeBackFromCache() throws {
+    @Test func deletedArtifactsComeBackFromCache() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
-        _ = try CommandRunner.dagrun(["run"], in: workspace.path)
+        _ = try await CommandRunner.dagrun(["run"], in: workspace.path)
         let packaged = try Data(contentsOf: URL(fileURLWithPath: workspace.path + "/artifacts/package/app.tgz"))
         try FileManager.default.removeItem(atPath: workspace.path + "/artifacts")
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         #expect(result.status == 0)
         #expect(Array(result.outputLines.prefix(3)) == [
@@ -63,13 +63,13 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: workspace.path + "/artifacts/package/app.tgz")) == packaged)
     }
 
-    @Test func sourceEditRerunsBuildOnly() throws {
+    @Test func sourceEditRerunsBuildOnly() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
-        _ = try CommandRunner.dagrun(["run"], in: workspace.path)
+        _ = try await CommandRunner.dagrun(["run"], in: workspace.path)
         try workspace.write("src/main.c", "int main(void) { return 1; }\n")
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         // build's artifacts are the same bytes, so test and package stay cached (early cutoff).
         #expect(result.status == 0)
@@ -78,29 +78,29 @@ import TestSupport
         #expect(result.outputLines.contains("package: cache hit"))
     }
 
-    @Test func changedBuildArtifactsRerunDownstream() throws {
+    @Test func changedBuildArtifactsRerunDownstream() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
-        _ = try CommandRunner.dagrun(["run"], in: workspace.path)
+        _ = try await CommandRunner.dagrun(["run"], in: workspace.path)
         let workflow = try workspace.read("workflow.yml")
         try workspace.write("workflow.yml", workflow.replacingOccurrences(of: #"echo "hello""#, with: #"echo "hello, world""#))
 
-        let result = try CommandRunner.dagrun(["run"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run"], in: workspace.path)
 
         #expect(result.status == 0)
         #expect(result.outputLines.contains("build: started (attempt 1 of 2)"))
         #expect(result.outputLines.contains("test: started (attempt 1 of 2)"))
         // package reads build's artifacts although it needs only test, so it re-runs too.
         #expect(result.outputLines.contains("package: started (attempt 1 of 2)"))
-        let listing = try CommandRunner.run("tar", ["-xzOf", "artifacts/package/app.tgz"], in: workspace.path)
+        let listing = try await CommandRunner.run("tar", ["-xzOf", "artifacts/package/app.tgz"], in: workspace.path)
         #expect(listing.output == "hello, world\n")
     }
 
-    @Test func namedJobRunsWhatItNeeds() throws {
+    @Test func namedJobRunsWhatItNeeds() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
 
-        let result = try CommandRunner.dagrun(["run", "test"], in: workspace.path)
+        let result = try await CommandRunner.dagrun(["run", "test"], in: workspace.path)
 
         #expect(result.status == 0)
         #expect(result.outputLines.contains("build: started (attempt 1 of 2)"))
@@ -108,13 +108,13 @@ import TestSupport
         #expect(!result.output.contains("package"))
     }
 
-    @Test func workflowFileOptionRunsFromAnotherFolder() throws {
+    @Test func workflowFileOptionRunsFromAnotherFolder() async throws {
         let workspace = try Fixtures.copy("seed")
         defer { workspace.remove() }
         let elsewhere = try TemporaryDirectory()
         defer { elsewhere.remove() }
 
-        let result = try CommandRunner.dagrun(["-f", workspace.path + "/workflow.yml", "run"], in: elsewhere.path)
+        let result = try await CommandRunner.dagrun(["-f", workspace.path + "/workflow.yml", "run"], in: elsewhere.path)
 
         #expect(result.status == 0, "\(result.error)")
         #expect(workspace.exists("artifacts/build/app.txt"))

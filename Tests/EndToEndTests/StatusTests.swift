@@ -29,23 +29,23 @@ struct StatusFixture {
 
     let directory: TemporaryDirectory
 
-    init(_ name: String = #function, workflow: String = StatusFixture.workflow) throws {
+    init(_ name: String = #function, workflow: String = StatusFixture.workflow) async throws {
         directory = try TemporaryDirectory(name)
         try directory.write("workflow.yml", workflow)
         try directory.write("src/a.c", "int main(void) { return 0; }\n")
         try directory.write("src/old.c", "int old(void) { return 1; }\n")
-        try git("init", "-q")
-        try git("add", ".")
-        try git("commit", "-q", "-m", "Add the workflow")
+        try await git("init", "-q")
+        try await git("add", ".")
+        try await git("commit", "-q", "-m", "Add the workflow")
     }
 
     var path: String { directory.path }
 
     /// Runs git with an identity, so tests pass on a machine without one.
     @discardableResult
-    func git(_ arguments: String...) throws -> CommandResult {
+    func git(_ arguments: String...) async throws -> CommandResult {
         let identity = ["-c", "user.name=dagrun tests", "-c", "user.email=tests@dagrun.invalid", "-c", "init.defaultBranch=main"]
-        let result = try CommandRunner.run("git", identity + arguments, in: path)
+        let result = try await CommandRunner.run("git", identity + arguments, in: path)
         guard result.status == 0 else {
             throw FixtureError(message: "git \(arguments.joined(separator: " ")) failed: \(result.error)")
         }
@@ -53,21 +53,21 @@ struct StatusFixture {
     }
 
     @discardableResult
-    func dagrun(_ arguments: String...) throws -> CommandResult {
-        try CommandRunner.dagrun(arguments, in: path)
+    func dagrun(_ arguments: String...) async throws -> CommandResult {
+        try await CommandRunner.dagrun(arguments, in: path)
     }
 
     /// Runs `dagrun run` and throws unless it succeeds.
-    func runAll(_ targets: String...) throws {
-        let result = try CommandRunner.dagrun(["run"] + targets, in: path)
+    func runAll(_ targets: String...) async throws {
+        let result = try await CommandRunner.dagrun(["run"] + targets, in: path)
         guard result.status == 0 else {
             throw FixtureError(message: "dagrun run failed: \(result.output)\(result.error)")
         }
     }
 
     /// Runs `dagrun status --json` and returns each job's state and reason texts.
-    func statusJSON(_ targets: String...) throws -> [String: (state: String, reasons: [String])] {
-        let result = try CommandRunner.dagrun(["status", "--json"] + targets, in: path)
+    func statusJSON(_ targets: String...) async throws -> [String: (state: String, reasons: [String])] {
+        let result = try await CommandRunner.dagrun(["status", "--json"] + targets, in: path)
         let document = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         let jobs = document?["jobs"] as? [[String: Any]] ?? []
         var states: [String: (state: String, reasons: [String])] = [:]
@@ -80,8 +80,8 @@ struct StatusFixture {
     }
 
     /// Runs `dagrun status` and returns its output lines.
-    func statusLines(_ targets: String...) throws -> [String] {
-        try CommandRunner.dagrun(["status"] + targets, in: path).outputLines
+    func statusLines(_ targets: String...) async throws -> [String] {
+        try await CommandRunner.dagrun(["status"] + targets, in: path).outputLines
     }
 
     func remove() {
@@ -98,7 +98,7 @@ struct FixtureError: Error, CustomStringConvertible {
     /// One kind of change and the reasons it gives each job.
     struct Case: Sendable, CustomStringConvertible {
         var description: String
-        var change: @Sendable (StatusFixture) throws -> Void
+        var change: @Sendable (StatusFixture) async throws -> Void
         var expected: [String: [String]]
     }
 
@@ -146,7 +146,7 @@ struct FixtureError: Error, CustomStringConvertible {
             description: "upstream artifacts changed",
             change: { fixture in
                 try fixture.directory.write("src/a.c", "int main(void) { return 3; }\n")
-                try fixture.runAll("build")
+                try await fixture.runAll("build")
             },
             expected: [
                 "build": [],
@@ -168,7 +168,7 @@ struct FixtureError: Error, CustomStringConvertible {
             description: "last run failed",
             change: { fixture in
                 try fixture.directory.write("src/a.c", "int start(void) { return 0; }\n")
-                _ = try fixture.dagrun("run")
+                _ = try await fixture.dagrun("run")
             },
             expected: [
                 "build": [],
@@ -179,39 +179,39 @@ struct FixtureError: Error, CustomStringConvertible {
     ]
 
     @Test(arguments: cases)
-    func reasonAfterChange(_ testCase: Case) throws {
-        let fixture = try StatusFixture("status-\(testCase.description)")
+    func reasonAfterChange(_ testCase: Case) async throws {
+        let fixture = try await StatusFixture("status-\(testCase.description)")
         defer { fixture.remove() }
-        try fixture.runAll()
-        let before = try fixture.statusJSON()
+        try await fixture.runAll()
+        let before = try await fixture.statusJSON()
         #expect(before.values.allSatisfy { $0.state == "up-to-date" })
 
-        try testCase.change(fixture)
-        let after = try fixture.statusJSON()
+        try await testCase.change(fixture)
+        let after = try await fixture.statusJSON()
         for (job, reasons) in testCase.expected {
             #expect(after[job]?.reasons == reasons, "job \(job)")
             #expect(after[job]?.state == (reasons.isEmpty ? "up-to-date" : "stale"), "job \(job)")
         }
     }
 
-    @Test func neverRunWorkspace() throws {
-        let fixture = try StatusFixture()
+    @Test func neverRunWorkspace() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
 
-        let states = try fixture.statusJSON()
+        let states = try await fixture.statusJSON()
         #expect(states["build"]?.state == "never-run")
         #expect(states["build"]?.reasons == ["never run"])
         #expect(states["test"]?.reasons == ["never run", "upstream build has never run"])
         #expect(!fixture.directory.exists(".dagrun"), "status created .dagrun/")
     }
 
-    @Test func textOutputListsReasonsBelowEachJob() throws {
-        let fixture = try StatusFixture()
+    @Test func textOutputListsReasonsBelowEachJob() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/a.c", "int main(void) { return 4; }\n")
 
-        let lines = try fixture.statusLines()
+        let lines = try await fixture.statusLines()
         #expect(lines == [
             "build: stale",
             "    input src/a.c modified",
@@ -223,55 +223,55 @@ struct FixtureError: Error, CustomStringConvertible {
         ])
     }
 
-    @Test func namedJobIncludesWhatItNeeds() throws {
-        let fixture = try StatusFixture()
+    @Test func namedJobIncludesWhatItNeeds() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
 
-        let lines = try fixture.statusLines("test")
+        let lines = try await fixture.statusLines("test")
         #expect(lines == ["build: up-to-date", "test: up-to-date", "2 jobs: 2 up-to-date, 0 stale, 0 never-run"])
-        let unknown = try fixture.dagrun("status", "tes")
+        let unknown = try await fixture.dagrun("status", "tes")
         #expect(unknown.status == 2)
         #expect(unknown.error.contains("no job named 'tes'"))
         #expect(unknown.error.contains("Did you mean 'test'?"))
     }
 
-    @Test func cacheFalseJobIsAlwaysStale() throws {
+    @Test func cacheFalseJobIsAlwaysStale() async throws {
         let workflow = StatusFixture.workflow + """
 
               - name: lint
                 runs: "true"
                 cache: false
             """
-        let fixture = try StatusFixture(workflow: workflow)
+        let fixture = try await StatusFixture(workflow: workflow)
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
 
-        let states = try fixture.statusJSON()
+        let states = try await fixture.statusJSON()
         #expect(states["lint"]?.state == "stale")
         #expect(states["lint"]?.reasons == ["cache: false"])
         #expect(states["build"]?.state == "up-to-date")
     }
 
-    @Test func exitCodeCountsStaleAndNeverRun() throws {
-        let fixture = try StatusFixture()
+    @Test func exitCodeCountsStaleAndNeverRun() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
 
-        #expect(try fixture.dagrun("status", "--exit-code").status == 1)
-        #expect(try fixture.dagrun("status").status == 0)
-        try fixture.runAll()
-        #expect(try fixture.dagrun("status", "--exit-code").status == 0)
+        await #expect(try fixture.dagrun("status", "--exit-code").status == 1)
+        await #expect(try fixture.dagrun("status").status == 0)
+        try await fixture.runAll()
+        await #expect(try fixture.dagrun("status", "--exit-code").status == 0)
         try fixture.directory.write("src/a.c", "int main(void) { return 5; }\n")
-        #expect(try fixture.dagrun("status", "--exit-code", "build").status == 1)
+        await #expect(try fixture.dagrun("status", "--exit-code", "build").status == 1)
     }
 
-    @Test func jsonDocumentHasEveryField() throws {
-        let fixture = try StatusFixture()
+    @Test func jsonDocumentHasEveryField() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try fixture.directory.write("src/a.c", "int main(void) { return 6; }\n")
 
-        let result = try fixture.dagrun("status", "--json")
+        let result = try await fixture.dagrun("status", "--json")
         #expect(result.outputLines.count == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let jobs = try #require(document["jobs"] as? [[String: Any]])
@@ -290,36 +290,36 @@ struct FixtureError: Error, CustomStringConvertible {
         #expect(summary["up_to_date"] as? Int == 0)
     }
 
-    @Test func statusChangesNothing() throws {
-        let fixture = try StatusFixture()
+    @Test func statusChangesNothing() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
         try FileManager.default.removeItem(atPath: fixture.path + "/artifacts/build/app.txt")
         try fixture.directory.write("src/a.c", "int main(void) { return 7; }\n")
-        let snapshot = try Self.listFiles(in: fixture.path)
+        let snapshot = try await Self.listFiles(in: fixture.path)
 
-        _ = try fixture.dagrun("status")
-        _ = try fixture.dagrun("status", "--json")
-        _ = try fixture.dagrun("explain", "package")
-        _ = try fixture.dagrun("run", "--dry-run")
+        _ = try await fixture.dagrun("status")
+        _ = try await fixture.dagrun("status", "--json")
+        _ = try await fixture.dagrun("explain", "package")
+        _ = try await fixture.dagrun("run", "--dry-run")
 
-        let after = try Self.listFiles(in: fixture.path)
+        let after = try await Self.listFiles(in: fixture.path)
         #expect(after == snapshot)
         #expect(!fixture.directory.exists("artifacts/build/app.txt"))
     }
 
     /// Lists each file's path, size, mtime and inode, leaving out git and the hash index, whose
     /// rows status may update.
-    static func listFiles(in directory: String) throws -> String {
+    static func listFiles(in directory: String) async throws -> String {
         let script = "find . -path ./.git -prune -o -name 'index.db*' -prune -o ! -type d -print0 "
             + "| sort -z | xargs -0 stat -c '%n %s %Y %i'"
-        return try CommandRunner.shell(script, in: directory).output
+        return try await CommandRunner.shell(script, in: directory).output
     }
 
-    @Test func statusWorksWhileTheWorkspaceIsLocked() throws {
-        let fixture = try StatusFixture()
+    @Test func statusWorksWhileTheWorkspaceIsLocked() async throws {
+        let fixture = try await StatusFixture()
         defer { fixture.remove() }
-        try fixture.runAll()
+        try await fixture.runAll()
 
         // The test holds the workspace lock itself, as a run in progress would.
         let descriptor = open(fixture.path + "/.dagrun/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -327,10 +327,10 @@ struct FixtureError: Error, CustomStringConvertible {
         defer { close(descriptor) }
         try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
 
-        let status = try CommandRunner.dagrun(["status"], in: fixture.path, timeout: 20)
+        let status = try await CommandRunner.dagrun(["status"], in: fixture.path, timeout: 20)
         #expect(status.status == 0)
         #expect(status.outputLines.last == "3 jobs: 3 up-to-date, 0 stale, 0 never-run")
-        let run = try fixture.dagrun("run", "--no-wait")
+        let run = try await fixture.dagrun("run", "--no-wait")
         #expect(run.status == 2)
     }
 }

@@ -17,7 +17,7 @@ import TestSupport
     @Test func editRerunsBuildAndCutsOff() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try CommandRunner.shell("cp -R '\(Self.fixtures)/seed/.' .", in: directory.path)
+        try await CommandRunner.shell("cp -R '\(Self.fixtures)/seed/.' .", in: directory.path)
         let watch = try WatchProcess(in: directory.path)
         defer { watch.kill() }
 

@@ -77,9 +77,9 @@ import TestSupport
         ("it's", "'it'\\''s'"),
         ("$HOME `x`", "'$HOME `x`'"),
     ])
-    func shellQuoting(text: String, quoted: String) throws {
+    func shellQuoting(text: String, quoted: String) async throws {
         #expect(PrePushHook.shellQuoted(text) == quoted)
-        let echoed = try CommandRunner.shell("printf '%s' \(quoted)", in: "/")
+        let echoed = try await CommandRunner.shell("printf '%s' \(quoted)", in: "/")
         #expect(echoed.output == text)
     }
 }

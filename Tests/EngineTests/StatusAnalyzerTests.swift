@@ -76,7 +76,7 @@ private struct AnalyzerFixture {
         defer { fixture.remove() }
         #expect(try await fixture.run().isSuccess)
         // Old timestamps keep every file out of the racy-clean window, which would re-read it.
-        try CommandRunner.shell("touch -h -d '1 hour ago' src/*.txt artifacts/build/*", in: fixture.directory.path)
+        try await CommandRunner.shell("touch -h -d '1 hour ago' src/*.txt artifacts/build/*", in: fixture.directory.path)
         _ = try fixture.analyze()
 
         let (report, index) = try fixture.analyze()

@@ -42,20 +42,39 @@ public enum CommandRunner {
         in directory: String,
         environment extra: [String: String] = [:],
         timeout: TimeInterval = 120
-    ) throws -> CommandResult {
-        try run(dagrunPath, arguments, in: directory, environment: environment(extra), timeout: timeout)
+    ) async throws -> CommandResult {
+        try await run(dagrunPath, arguments, in: directory, environment: environment(extra), timeout: timeout)
     }
 
     /// Runs `executable` (a path, or a name looked up in PATH) and waits at most `timeout` seconds.
     ///
-    /// Output is collected on background threads so that a chatty program cannot fill a pipe.
-    /// A program still running at the timeout is killed and the result has status -1.
+    /// The wait happens on a Dispatch thread, not on the caller's: Swift Testing runs tests on a
+    /// pool with one thread per core, and a test that blocked it for the length of a child
+    /// process would starve every other test. Output is collected on background threads so that a
+    /// chatty program cannot fill a pipe. A program still running at the timeout is killed and
+    /// the result has status -1.
     public static func run(
         _ executable: String,
         _ arguments: [String],
         in directory: String,
         environment: [String: String]? = nil,
         timeout: TimeInterval = 120
+    ) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try runBlocking(executable, arguments, in: directory, environment: environment, timeout: timeout)
+                })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        in directory: String,
+        environment: [String: String]?,
+        timeout: TimeInterval
     ) throws -> CommandResult {
         let process = Process()
         if executable.contains("/") {
@@ -101,8 +120,8 @@ public enum CommandRunner {
 
     /// Runs a bash script in `directory`, for test setup steps such as git commands.
     @discardableResult
-    public static func shell(_ script: String, in directory: String, environment: [String: String]? = nil) throws -> CommandResult {
-        try run("/bin/bash", ["-e", "-o", "pipefail", "-c", script], in: directory, environment: environment)
+    public static func shell(_ script: String, in directory: String, environment: [String: String]? = nil) async throws -> CommandResult {
+        try await run("/bin/bash", ["-e", "-o", "pipefail", "-c", script], in: directory, environment: environment)
     }
 }
 
