@@ -132,4 +132,27 @@ import TestSupport
         #expect(result.outputLines.contains("gen: cache hit, 1 artifact restored"))
         #expect(try workspace.read("artifacts/gen/all.txt") == "a\nb\n")
     }
+
+    @Test func inputEditedDuringRunKeepsJobStale() async throws {
+        let workspace = try TemporaryDirectory()
+        defer { workspace.remove() }
+        // The job stands in for a user who saves a file while the job runs.
+        try workspace.write("workflow.yml", """
+            jobs:
+              - name: edits
+                runs: |
+                  cat src/a.txt > /dev/null
+                  echo "saved during the run" >> src/a.txt
+                inputs: [src/**]
+            """)
+        try workspace.write("src/a.txt", "a\n")
+
+        let first = try await CommandRunner.dagrun(["run"], in: workspace.path)
+        #expect(first.status == 0)
+        #expect(first.error.contains("inputs changed while the job ran (input src/a.txt modified)"))
+
+        let second = try await CommandRunner.dagrun(["run"], in: workspace.path)
+        #expect(started(second) == ["edits"])
+    }
 }
+
