@@ -9,15 +9,10 @@ import TestSupport
 /// `dagrun watch` as a user runs it: the built binary in a copy of a fixture, edited while it
 /// watches, then stopped with SIGINT sent to its PID only.
 @Suite struct WatchEndToEndTests {
-    /// The repository's `fixtures` folder, found from this file's path.
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures").path
-
     @Test func editRerunsBuildAndCutsOff() async throws {
-        let directory = try TemporaryDirectory()
+        // The copy leaves out state that running the README's example in place leaves behind.
+        let directory = try Fixtures.copy("seed")
         defer { directory.remove() }
-        try await CommandRunner.shell("cp -R '\(Self.fixtures)/seed/.' .", in: directory.path)
         let watch = try WatchProcess(in: directory.path)
         defer { watch.kill() }
 

@@ -65,8 +65,9 @@ public final class ProcessGroupRegistry: Sendable {
 /// passed, then sends `SIGKILL` to the groups that still have members.
 ///
 /// The escalation runs in its own task, so cancelling the caller does not skip the `SIGKILL`.
-/// A zombie counts as a member: where nothing reaps orphans, a group whose members have died
-/// but not been reaped waits the whole grace period, and the `SIGKILL` it then gets is harmless.
+/// Zombies do not count as members: where nothing reaps orphans (a container whose PID 1 is not
+/// an init), a job's grandchildren stay zombies after SIGTERM, and counting them would make
+/// every timeout wait the whole grace period.
 func terminateProcessGroups(_ groups: Set<pid_t>, grace: Duration) async {
     guard !groups.isEmpty else {
         return
@@ -91,7 +92,54 @@ func terminateProcessGroups(_ groups: Set<pid_t>, grace: Duration) async {
     await escalation.value
 }
 
-/// True while at least one process, possibly a zombie, belongs to `group`.
+/// True while at least one process that is not a zombie belongs to `group`.
 func processGroupExists(_ group: pid_t) -> Bool {
-    killpg(group, 0) == 0 || errno == EPERM
+    guard killpg(group, 0) == 0 || errno == EPERM else {
+        return false
+    }
+    return hasLiveMember(group)
+}
+
+/// Scans `/proc` for a member of `group` whose state is not `Z`; true when `/proc` is unreadable.
+private func hasLiveMember(_ group: pid_t) -> Bool {
+    guard let directory = opendir("/proc") else {
+        return true
+    }
+    defer { closedir(directory) }
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        guard let pid = pid_t(name), let (state, processGroup) = readProcessState(pid) else {
+            continue
+        }
+        if processGroup == group && state != "Z" {
+            return true
+        }
+    }
+    return false
+}
+
+/// Reads the state letter and process group of `pid` from `/proc/PID/stat`.
+private func readProcessState(_ pid: pid_t) -> (state: Character, group: pid_t)? {
+    let descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        return nil
+    }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 512)
+    let count = read(descriptor, &buffer, buffer.count)
+    guard count > 0 else {
+        return nil
+    }
+    // The line is "PID (COMMAND) STATE PPID PGRP ...", and COMMAND may contain spaces or ')'.
+    let text = String(decoding: buffer[..<count], as: UTF8.self)
+    guard let close = text.lastIndex(of: ")") else {
+        return nil
+    }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count >= 3, let state = fields[0].first, let processGroup = pid_t(fields[2]) else {
+        return nil
+    }
+    return (state, processGroup)
 }
