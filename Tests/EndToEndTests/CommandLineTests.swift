@@ -10,6 +10,7 @@ import TestSupport
         (["run", "-j", "zero"], "dagrun: error: invalid value 'zero' for '--jobs': expected a whole number from 1 to 1024."),
         (["graph", "--format", "svg"], "dagrun: error: invalid value 'svg' for '--format': expected text, dot or mermaid."),
         (["run", "biuld"], "dagrun: error: no job named 'biuld' in workflow.yml. Did you mean 'build'?"),
+        (["-j", "1", "run"], "dagrun: error: option '-j' belongs to a command and must come after it."),
     ])
     func usageErrorsExitTwo(arguments: [String], message: String) async throws {
         let workspace = try Fixtures.copy("seed")

@@ -140,7 +140,7 @@ import TestSupport
             patterns: GlobSet(["out/**", "coverage/**"], purpose: .artifacts)
         )
 
-        #expect(collection.warnings == ["artifact pattern 'coverage/**' of job 'build' matched no files"])
+        #expect(collection.warnings == ["artifact pattern 'coverage/**' matched no files"])
         #expect(collection.manifest.entries.map(\.path) == ["app.txt"])
     }
 

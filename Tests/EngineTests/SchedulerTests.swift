@@ -135,4 +135,14 @@ private final class EventLog: Sendable {
         #expect(processor.events.isEmpty)
         #expect(summary.skipped == ["a", "b"])
     }
+
+    @Test func skipReasonNamesEveryFailedNeed() async {
+        let pipeline = workflow([("a", []), ("b", []), ("c", ["a", "b"])])
+        let processor = RecordingProcessor(failing: ["a", "b"])
+        let events = EventLog()
+        _ = await Scheduler(parallelJobs: 2, keepGoing: true)
+            .run(["a", "b", "c"], of: pipeline, processor: processor, report: events.append)
+
+        #expect(events.skippedReasons["c"] == "because it needs a and b, which did not succeed")
+    }
 }

@@ -37,7 +37,7 @@ extension ArtifactStore {
         var warnings = walk.warnings
         for pattern in patterns.patterns where !pattern.isNegated {
             if !walk.paths.contains(where: { pattern.matches($0) }) {
-                warnings.append("artifact pattern '\(pattern.text)' of job '\(job)' matched no files")
+                warnings.append("artifact pattern '\(pattern.text)' matched no files")
             }
         }
 

@@ -175,6 +175,7 @@ public struct JobPipeline: JobProcessor {
         guard result.succeeded else {
             let last = result.attempts.last
             if last?.termination == .cancelled || options.interrupt.isSet {
+                report(.failed(job: job.name, reason: "interrupted", attempts: result.attempts.count, logPath: logPath, logTail: []))
                 return .interrupted
             }
             recordFailure(of: job.name, components: before)

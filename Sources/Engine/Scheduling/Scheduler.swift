@@ -82,12 +82,15 @@ public struct Scheduler: Sendable {
                         continue
                     }
                     let needs = job.needs.filter { included.contains($0) || known.contains($0) }
-                    if let blocker = needs.first(where: { outcomes[$0] != nil && outcomes[$0]?.artifactDigest == nil }) {
+                    // Once every need has settled, the ones that did not succeed all go in the reason.
+                    let settled = needs.allSatisfy { outcomes[$0] != nil }
+                    let blockers = needs.filter { outcomes[$0] != nil && outcomes[$0]?.artifactDigest == nil }
+                    if settled, !blockers.isEmpty {
                         // A needed job failed, so this one can never run.
                         waiting.remove(at: index)
                         skipped.append(name)
                         outcomes[name] = .failed
-                        report(.skipped(job: name, reason: Self.skipReason(blocker: blocker, outcome: outcomes[blocker])))
+                        report(.skipped(job: name, reason: Self.skipReason(blockers: blockers, outcomes: outcomes)))
                         index = 0
                         continue
                     }
@@ -176,9 +179,19 @@ public struct Scheduler: Sendable {
         return result
     }
 
-    private static func skipReason(blocker: Job.Name, outcome: JobOutcome?) -> String {
-        outcome == .interrupted
-            ? "because \(blocker) was interrupted"
-            : "because it needs \(blocker), which did not succeed"
+    /// Explains why a job cannot run: the needed jobs that were interrupted or did not succeed.
+    private static func skipReason(blockers: [Job.Name], outcomes: [Job.Name: JobOutcome]) -> String {
+        let interrupted = blockers.filter { outcomes[$0] == .interrupted }
+        if !interrupted.isEmpty {
+            return "because \(listing(interrupted)) \(interrupted.count == 1 ? "was" : "were") interrupted"
+        }
+        return "because it needs \(listing(blockers)), which did not succeed"
+    }
+
+    /// Joins names as `a`, `a and b`, or `a, b and c`.
+    private static func listing(_ names: [Job.Name]) -> String {
+        let words = names.map(\.rawValue)
+        guard words.count > 1, let last = words.last else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " and " + last
     }
 }

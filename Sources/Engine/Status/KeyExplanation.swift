@@ -117,7 +117,13 @@ public struct KeyExplanation: Sendable {
         }
         let differences = differences
         if differences.isEmpty {
-            lines.append("same cache key as the last successful run (\(last.keyDigest.shortHex))")
+            if status.isKeyKnown {
+                lines.append("same cache key as the last successful run (\(last.keyDigest.shortHex))")
+            } else {
+                // The forecast uses the upstream jobs' old artifact digests, so only they can change it.
+                let unknown = status.unknownUpstream.map(\.rawValue).sorted().joined(separator: ", ")
+                lines.append("no other change since the last successful run (\(last.keyDigest.shortHex)); the key changes only if \(unknown) produces different artifacts")
+            }
             return lines
         }
         lines.append("changes since the last successful run (\(last.keyDigest.shortHex))")

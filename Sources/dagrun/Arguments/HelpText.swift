@@ -14,7 +14,8 @@ enum HelpText {
           watch [JOB...]      Run, then re-run the affected jobs after every change until interrupted.
           graph               Print the DAG as text, DOT or Mermaid.
           hook install|uninstall
-                              Install or remove the git pre-push hook that runs the stale jobs.
+                              Install or remove the git pre-push hook that runs the workflow
+                              (only stale jobs run) and blocks a push when a job fails.
           cache stats|prune|clear
                               Show the cache's size, remove unreferenced blobs, or empty it.
           validate            Check the workflow file and exit.
@@ -24,7 +25,7 @@ enum HelpText {
           -f, --file FILE     The workflow file (default: workflow.yml in the current folder).
                               Jobs run in the folder that holds it, the workspace root.
           --no-color          Print no colour and no symbols (also when NO_COLOR is set).
-          -v, --verbose       Also print each job's output lines, its command and why it runs.
+          -v, --verbose       Print each job's output lines as they arrive, and why each job runs.
           -q, --quiet         Print only errors and failed jobs.
           --cache-dir DIR     Keep the cache in DIR instead of .dagrun/cache (or set DAGRUN_CACHE_DIR).
           -h, --help          Show help.
@@ -115,9 +116,11 @@ enum HelpText {
         Usage: dagrun hook install|uninstall
 
         'install' writes a git pre-push hook that runs 'dagrun run' for this workflow and blocks
-        the push when a job fails. It honours core.hooksPath and never overwrites a hook that
-        dagrun did not write: an existing hook keeps running first, chained from dagrun's.
-        'uninstall' removes only what 'install' added.
+        the push when a job fails; jobs whose cache key is unchanged are cache hits, so only the
+        stale ones run. The jobs see the working tree as it is, uncommitted changes included, so
+        commit or stash first to check exactly what you push. The hook honours core.hooksPath and
+        never overwrites a hook that dagrun did not write: an existing hook is moved to
+        pre-push.local and keeps running first. 'uninstall' removes only what 'install' added.
         """
 
     static let cache = """
@@ -132,6 +135,6 @@ enum HelpText {
         Usage: dagrun validate
 
         Checks the workflow file (syntax, keys, types, job names, needs, cycles, globs and
-        durations) and exits: 0 when it is valid, 2 with the errors otherwise.
+        durations) and exits: 0 when it is valid, 2 with the first error otherwise.
         """
 }

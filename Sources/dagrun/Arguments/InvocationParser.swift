@@ -45,6 +45,12 @@ enum InvocationParser {
                     versionRequested = true
                 default:
                     guard let command = commandName else {
+                        if let owner = commandNames.first(where: { Self.commandOptions[$0]?.contains { $0.names.contains(name) } == true }) {
+                            throw UsageError(
+                                message: "option '\(name)' belongs to a command and must come after it.",
+                                hint: "Write it after the command name, as in 'dagrun \(owner) \(name) ...'."
+                            )
+                        }
                         throw UsageError.unknownOption(name, command: nil, among: globalOptionNames)
                     }
                     let value = try readCommandOption(name, of: command, reader: &reader)

@@ -18,9 +18,9 @@ enum HookCommand {
         let command = "dagrun -f \(workflowPath) run"
         switch try installer.install(dagrunPath: executablePath(), workflowPath: workflowPath) {
         case .installed:
-            context.console.line("installed the pre-push hook \(installer.hookPath): each push runs '\(command)' first")
+            context.console.line("installed the pre-push hook \(installer.hookPath): each push runs '\(command)' and is blocked when a job fails")
         case .updated:
-            context.console.line("updated the pre-push hook \(installer.hookPath): each push runs '\(command)' first")
+            context.console.line("updated the pre-push hook \(installer.hookPath): each push runs '\(command)' and is blocked when a job fails")
         case .chained(let previous):
             context.console.line(
                 "moved the existing pre-push hook to \(previous) and installed dagrun's in its place: "
