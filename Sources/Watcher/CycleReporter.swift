@@ -17,8 +17,11 @@ struct CycleReporter: Sendable {
 
     /// Prints the plan's triggers, marking those whose content check found no change.
     ///
-    /// - Parameter changed: the triggered jobs whose cache key changed.
-    func report(_ plan: CyclePlan, changed: Set<Job.Name>, in watched: WatchedWorkflow) {
+    /// - Parameters:
+    ///   - changed: the triggered jobs whose cache key changed.
+    ///   - transientPaths: paths created and gone again within the batch (an editor's temporary
+    ///     file renamed over the original), left out of the listing unless a trigger has no other.
+    func report(_ plan: CyclePlan, changed: Set<Job.Name>, in watched: WatchedWorkflow, transientPaths: Set<String> = []) {
         if isJSON {
             console.line(json(for: plan, changed: changed, in: watched).text)
             return
@@ -29,7 +32,9 @@ struct CycleReporter: Sendable {
         var lines: [String] = []
         for trigger in plan.triggers {
             let name = Job.Name(trigger.job)
-            let paths = Self.list(trigger.matches.map(\.path))
+            let allPaths = trigger.matches.map(\.path)
+            let lasting = allPaths.filter { !transientPaths.contains($0) }
+            let paths = Self.list(lasting.isEmpty ? allPaths : lasting)
             let job = console.style(trigger.job, .bold) + " (inputs \(Self.patterns(of: trigger)))"
             if changed.contains(name) {
                 let downstream = watched.downstream(of: [name]).filter { $0 != name }.map(\.rawValue)

@@ -68,7 +68,7 @@ struct WatchCycles {
     }
 
     func reportWaiting() {
-        let count = watched.jobNames.count
+        let count = watched.jobNames.filter { !(watched.workflow.job(named: $0)?.inputs.isEmpty ?? true) }.count
         reporter.notice("waiting for changes to the inputs of \(count == 1 ? "1 job" : "\(count) jobs") (Ctrl-C to stop)")
     }
 
@@ -86,7 +86,11 @@ struct WatchCycles {
     }
 
     /// Runs the cycle for `batch`: reload, content check, then the run of what changed.
-    mutating func run(_ batch: ChangeBatch) async {
+    ///
+    /// - Returns: false when the batch touched nothing a watched job uses, so the cycle printed
+    ///   nothing and the wait line need not be repeated.
+    @discardableResult
+    mutating func run(_ batch: ChangeBatch) async -> Bool {
         cycleNumber += 1
         for warning in batch.warnings {
             session.output.console.warning(warning)
@@ -99,10 +103,10 @@ struct WatchCycles {
             reporter.report(plan, changed: [], in: watched)
             lastExecuted = []
             record(batch, scheduled: [], summary: nil)
-            return
+            return !plan.ownWritesIgnored.isEmpty
         }
         guard let lock = await acquireLock() else {
-            return
+            return true
         }
         defer { lock.release() }
 
@@ -117,21 +121,22 @@ struct WatchCycles {
             reporter.notice("reloaded \(watched.workflowPath); running the watched jobs")
             let summary = await runJobs(watched.jobNames, skipsUnchangedFailures: true)
             record(batch, scheduled: watched.jobNames, summary: summary, reloaded: true)
-            return
+            return true
         }
         if checksEverything {
             planner.reset()
             await runFullCheck(batch)
-            return
+            return true
         }
 
         let check = ContentCheck(root: workspace.root, index: index, states: JobStateStore(directory: workspace.jobStateDirectory))
         let (watched, outcomes, triggers) = (self.watched, self.outcomes, plan.triggers)
         let changed = (try? await offload { check.changedJobs(triggers, in: watched, outcomes: outcomes) }) ?? Set(plan.triggeredJobs)
-        reporter.report(plan, changed: changed, in: watched)
+        reporter.report(plan, changed: changed, in: watched, transientPaths: Self.transientPaths(in: batch, root: workspace.root))
         let scheduled = changed.isEmpty ? [] : watched.downstream(of: changed)
         let summary = scheduled.isEmpty ? nil : await runJobs(scheduled, skipsUnchangedFailures: true)
         record(batch, triggered: plan.triggeredJobs, changed: changed, scheduled: scheduled, summary: summary)
+        return true
     }
 
     /// Checks every watched job's full inputs, after lost events or a deleted state folder, and
@@ -219,5 +224,16 @@ struct WatchCycles {
             reloadedWorkflow: reloaded,
             checkedEverything: checkedEverything
         ))
+    }
+
+    /// The paths of `batch` that were created during it and no longer exist.
+    static func transientPaths(in batch: ChangeBatch, root: String) -> Set<String> {
+        var result: Set<String> = []
+        for change in batch.changes where !change.kinds.isDisjoint(with: [.created, .movedIn]) {
+            if !FileManager.default.fileExists(atPath: root + "/" + change.path) {
+                result.insert(change.path)
+            }
+        }
+        return result
     }
 }

@@ -129,15 +129,18 @@ public final class WatchSession: Sendable {
             await cycles.runFirst()
             endCycle()
         }
+        var printedSinceWait = true
         while !interruptFlag.isSet {
-            cycles.reportWaiting()
+            if printedSinceWait {
+                cycles.reportWaiting()
+            }
             guard let batch = await queue.next() else {
                 break
             }
             guard beginCycle() else {
                 break
             }
-            await cycles.run(batch)
+            printedSinceWait = await cycles.run(batch)
             endCycle()
         }
         return 130
