@@ -64,14 +64,26 @@ def main(results, workspace):
     print(f"Files under `src/` that one `dagrun status` opened, counted with strace: {opened} "
           f"(and {folders} folders, opened to list them).")
     print(f"Peak resident memory of one `dagrun status`: {memory_mib:.0f} MiB.")
-    record_mib = os.path.getsize(os.path.join(workspace, ".dagrun", "state", "build.json")) / (1 << 20)
+    state = os.path.join(workspace, ".dagrun", "state")
+    record_bytes = os.path.getsize(os.path.join(state, "build.json"))
+    components_folder = os.path.join(state, "components", "build")
+    components_mib = sum(os.path.getsize(os.path.join(components_folder, name))
+                         for name in os.listdir(components_folder)) / (1 << 20)
     shares = dict(line.split() for line in read(os.path.join(results, "perf-shares.txt")).splitlines())
     print()
     print("Where one `dagrun status` spends its time, as shares of `perf` samples including callees:")
     print(f"listing and stat-checking the inputs (`InputScanner.inputs`) {shares.get('InputScannerV6inputs', '?')}, "
-          f"decoding the jobs' last-run records (`JobStateStore.state`) {shares.get('JobStateStoreV5state', '?')}. "
-          "The build job's record lists all 100,000 inputs twice (its last run and its last success), "
-          f"so it is a JSON file of {record_mib:.0f} MiB.")
+          f"reading the jobs' last-run records (`JobStateStore.state`) {shares.get('JobStateStoreV5state', '?')}. "
+          f"The build job's state file is {record_bytes} bytes; the cache key components it refers to, "
+          f"every input path and digest, are a separate file of {components_mib:.0f} MiB, which status "
+          "reads only when the job's cache key changed.")
+    print()
+    print("A `dagrun run` with nothing to do (every job restored from its stored result, no file written")
+    print("under `.dagrun/state/`):")
+    print()
+    print("```")
+    print(read(os.path.join(results, "noop-run.txt")))
+    print("```")
     print()
     print("The first `dagrun run`, which hashes every input and records the results:")
     print()

@@ -91,5 +91,8 @@ cat "$results/perf-shares.txt"
 
 /usr/bin/time -f "%M" -o "$results/status-memory.txt" "$dagrun" -f "$workspace/workflow.yml" status > /dev/null
 
+echo "== a run with nothing to do"
+/usr/bin/time -f "%e s, %M KiB max resident" "$dagrun" -f "$workspace/workflow.yml" run 2>&1 | tee "$results/noop-run.txt"
+
 python3 bench/status/report.py "$results" "$workspace" > docs/benchmarks-status.md
 echo "== wrote docs/benchmarks-status.md"

@@ -20,6 +20,8 @@
 // a job's state file is written, the files in the job's components folder that neither of its
 // runs references are removed. Readers load components only to list what changed: when the
 // current key equals `lastSuccess.keyDigest`, nothing is read beyond the state file.
+// NOTE: nothing removes the state file and components folder of a job that left the workflow;
+// they stay until `.dagrun/state/` is deleted.
 //
 // Every file is replaced atomically. A state file that cannot be read or decoded counts as
 // "never run", with a warning; the next run overwrites it. A components file that is missing,
@@ -86,7 +88,7 @@ public struct JobState: Sendable, Hashable {
         }
     }
 
-    /// Where a run's components are: in memory, or in a components file not read yet.
+    /// The source of a run's components: the value in memory, or a components file not read yet.
     enum ComponentsSource: Sendable {
         case value(CacheKey.Components)
         case file(path: String)

@@ -35,9 +35,9 @@ extension JobStateStore {
     func removeComponents(of job: Job.Name, except keys: Set<Digest>) {
         let folder = componentsDirectory(for: job)
         guard let entries = try? FileOperations.entries(ofDirectory: folder) else { return }
-        let kept = Set(keys.map { "\($0.hex).json" })
+        let keptNames = Set(keys.map { "\($0.hex).json" })
         for entry in entries {
-            guard let name = String(validating: entry.name, as: UTF8.self), !kept.contains(name) else { continue }
+            guard let name = String(validating: entry.name, as: UTF8.self), !keptNames.contains(name) else { continue }
             unlink(folder + "/" + name)
         }
     }

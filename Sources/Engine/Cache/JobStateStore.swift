@@ -5,9 +5,9 @@ import Hashing
 /// Reads and writes the per-job state files in `<root>/.dagrun/state/`.
 ///
 /// Writes are atomic renames, so `status` may read while a run writes. A reader that read a state
-/// file just before a run replaced it may find that run's old components file removed; it then
-/// reports a generic "cache key changed" reason with a warning. Two runs of one workspace at once
-/// are kept apart by the workspace lock, not by this type.
+/// file just before a run replaced it may find the old components file removed. It then reports
+/// a generic "cache key changed" reason with a warning. Two runs of one workspace at once are
+/// kept apart by the workspace lock, not by this type.
 public struct JobStateStore: Sendable {
     /// The folder that contains the state files.
     public let directory: String

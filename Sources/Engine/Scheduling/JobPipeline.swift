@@ -242,8 +242,8 @@ public struct JobPipeline: JobProcessor {
         return components
     }
 
-    /// Writes a success record unless the state already contains these components and digest,
-    /// so a run of cache hits writes no state files.
+    /// Writes a success record unless the last outcome is a success with this cache key and
+    /// artifact digest, so a run of cache hits writes no state or components files.
     private func recordSuccessIfChanged(_ job: Job.Name, components: CacheKey.Components, artifactDigest: Digest) throws {
         var ignored: [String] = []
         let state = states.state(for: job, warnings: &ignored)
@@ -264,7 +264,7 @@ public struct JobPipeline: JobProcessor {
     }
 
     /// Lists why `job` runs, by comparing `components`, whose digest is `key`, with its last
-    /// successful run's; those are read only when the keys differ.
+    /// successful run's. That run's components file is read only when the keys differ.
     private func staleReasons(_ job: Job, key: Digest, components: CacheKey.Components) async -> [String] {
         if options.cacheDisabled { return ["--no-cache"] }
         if !job.cacheEnabled { return ["cache: false"] }

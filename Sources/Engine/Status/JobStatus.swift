@@ -39,8 +39,8 @@ public struct JobStatus: Sendable {
     public var lastOutcome: JobState.Run?
     /// The job's most recent successful run.
     public var lastSuccess: JobState.Run?
-    /// The components of `lastSuccess`, read only when its key differs from `cacheKey`; nil when
-    /// the keys are equal or its components file is missing or damaged.
+    /// The components of `lastSuccess`, read only when its key differs from `cacheKey`.
+    /// It is nil when the keys are equal, or when the components file is missing or damaged.
     public var lastSuccessComponents: CacheKey.Components? = nil
     /// The artifact digest of the stored result for the current cache key, when the key is fully
     /// known, the job is cached and the store contains every blob of that result.

@@ -21,9 +21,9 @@ public struct KeyExplanation: Sendable {
         self.status = status
     }
 
-    /// The differences between the current components and the last successful run's; empty when
-    /// the job never succeeded, when the keys are equal, or when that run's components file is
-    /// missing or damaged.
+    /// The differences between the current components and the last successful run's.
+    /// They are empty when the job never succeeded, when the keys are equal, or when that run's
+    /// components file is missing or damaged.
     public var differences: [Difference] {
         guard let old = status.lastSuccessComponents else { return [] }
         let new = status.components

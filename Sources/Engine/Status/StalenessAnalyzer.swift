@@ -121,8 +121,8 @@ public struct StalenessAnalyzer: Sendable {
             case .neverRun: status.reasons.append(.upstreamNeverRun(need.job))
             }
         }
-        // Comparing the keys first skips sorting every input path when nothing changed.
-        // The last success's components are read only when its key differs.
+        // Comparing the keys first skips reading the last success's components file, and sorting
+        // every input path, when nothing changed.
         if let lastSuccess = state?.lastSuccess, lastSuccess.keyDigest != cacheKey {
             if let lastComponents = lastSuccess.components(warnings: &warnings) {
                 status.lastSuccessComponents = lastComponents
