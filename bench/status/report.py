@@ -48,8 +48,8 @@ def main(results, workspace):
     print(f"- Machine: {cpu_model()}, {os.cpu_count()} cores, Linux {os.uname().release}")
     print(f"- Tools: {tool_version('swift', '--version')}; {tool_version('git', '--version')}; "
           f"{tool_version('hyperfine', '--version')}")
-    print(f"- Load average when the report was written: {load} (the cores were shared with other "
-          "processes, so spreads can be wide)")
+    print(f"- Load average (1, 5, 15 minutes) when the benchmark started: {read(os.path.join(results, 'load-start.txt'))}, "
+          f"when the report was written: {load} (the cores were shared with other processes, so spreads can be wide)")
     print(f"- Tree: `bench/hashing/make_tree.py` (fixed seed), {files} files under `src/`, the "
           "input of one job of a three-job workflow; committed to git, page cache warm")
     print()

@@ -18,6 +18,7 @@ tree=$work/tree
 workspace=$work/status-workspace
 results=$work/status-results
 mkdir -p "$results"
+cut -d' ' -f1-3 /proc/loadavg > "$results/load-start.txt"
 cd "$repo"
 
 echo "== building dagrun (release)"
