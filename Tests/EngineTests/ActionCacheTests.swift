@@ -93,10 +93,10 @@ import TestSupport
         let state = try #require(store.state(for: "build", warnings: &warnings))
 
         #expect(state.lastOutcome?.outcome == .failed)
-        #expect(state.lastOutcome?.components == failing)
+        #expect(state.lastOutcome?.components(warnings: &warnings) == failing)
         #expect(state.lastOutcome?.artifactDigest == nil)
         #expect(state.lastSuccess?.outcome == .succeeded)
-        #expect(state.lastSuccess?.components == Self.components)
+        #expect(state.lastSuccess?.components(warnings: &warnings) == Self.components)
         #expect(state.lastSuccess?.keyDigest == Self.components.digest)
         #expect(state.lastSuccess?.artifactDigest == Self.manifest.digest)
         #expect(warnings.isEmpty)

@@ -4,8 +4,9 @@ import Testing
 import TestSupport
 @testable import Engine
 
-/// A workspace with a two-job workflow that runs through the real pipeline.
-private struct AnalyzerFixture {
+/// A workspace with a two-job workflow that runs through the real pipeline; the job state tests
+/// use it too.
+struct AnalyzerFixture {
     static let workflow = """
         jobs:
           - name: build
@@ -156,6 +157,7 @@ private struct AnalyzerFixture {
             (.upstreamStale("build"), "upstream_stale", "build"),
             (.keyChanged(.inputModified("src/a.c")), "input_modified", "src/a.c"),
             (.keyChanged(.environmentChanged("MODE")), "env_changed", "MODE"),
+            (.keyChangedWithoutDetails, "key_changed", nil),
             (.artifactMissing(path: "artifacts/build/app.txt", isRestorable: true), "artifact_missing", "artifacts/build/app.txt"),
         ]
         for (reason, kind, subject) in cases {

@@ -1,23 +1,39 @@
-// Each job's last runs are recorded in `<root>/.dagrun/state/<job>.json`, which `status` and
-// `explain` compare against the current cache key components:
+// Each job's last runs are recorded in `<root>/.dagrun/state/<job>.json`, which `status`, `explain`,
+// `run --dry-run` and every `run` read. It is small, whatever the number of inputs:
 //
-//     {"version": 1,
-//      "lastOutcome": {"outcome": "failed", "keyDigest": "<64 hex>", "finishedAt": "…",
-//                      "components": {…}},
+//     {"version": 2,
+//      "lastOutcome": {"outcome": "failed", "keyDigest": "<64 hex>", "finishedAt": "…"},
 //      "lastSuccess": {"outcome": "succeeded", "keyDigest": "<64 hex>",
-//                      "artifactDigest": "<64 hex>", "finishedAt": "…", "components": {…}}}
+//                      "artifactDigest": "<64 hex>", "finishedAt": "…"}}
 //
 // `lastOutcome` is the most recent run, whatever its result. `lastSuccess` is the most recent
 // successful run. It is kept when a later run fails, so a failure still shows what changed since
-// the last good build. The file is replaced atomically. A file that cannot be read or decoded
-// counts as "never run", with a warning; the next run overwrites it.
+// the last good build.
+//
+// The cache key components of a run (every input path and digest, so megabytes for a large tree)
+// are stored once per cache key in `<root>/.dagrun/state/components/<job>/<key hex>.json`:
+//
+//     {"version": 2, "key": "<64 hex>", "components": {…}}
+//
+// (the components' form is described in CacheKey+Coding.swift). A components file is written
+// only when no file for its key exists, so a run whose keys did not change writes nothing. After
+// a job's state file is written, the files in the job's components folder that neither of its
+// runs references are removed. Readers load components only to list what changed: when the
+// current key equals `lastSuccess.keyDigest`, nothing is read beyond the state file.
+// NOTE: nothing removes the state file and components folder of a job that left the workflow;
+// they stay until `.dagrun/state/` is deleted.
+//
+// Every file is replaced atomically. A state file that cannot be read or decoded counts as
+// "never run", with a warning; the next run overwrites it. A components file that is missing,
+// damaged, or whose components do not hash to its key, gives a generic "cache key changed" reason
+// with a warning. Version 1 state files, which held the components inline, are still read.
 
 import Basics
 import Foundation
 import Hashing
 
 /// The record of a job's most recent runs.
-public struct JobState: Sendable, Hashable, Codable {
+public struct JobState: Sendable, Hashable {
     /// The result of a run.
     public enum Outcome: String, Sendable, Hashable, Codable {
         case succeeded
@@ -25,14 +41,18 @@ public struct JobState: Sendable, Hashable, Codable {
     }
 
     /// One finished run of the job.
+    ///
+    /// Two runs are equal when their outcome, key digest, artifact digest and finish time are: the
+    /// key digest stands for the components.
     public struct Run: Sendable, Hashable {
         public var outcome: Outcome
-        public var components: CacheKey.Components
-        /// The digest of `components`, the cache key the run was recorded under.
+        /// The cache key the run was recorded under: the digest of its components.
         public var keyDigest: Digest
         /// The digest of the collected artifacts; nil for a failed run.
         public var artifactDigest: Digest?
         public var finishedAt: Date
+        /// The components themselves, or the file to read them from.
+        var componentsSource: ComponentsSource
 
         public init(
             outcome: Outcome,
@@ -41,15 +61,41 @@ public struct JobState: Sendable, Hashable, Codable {
             finishedAt: Date = Date()
         ) {
             self.outcome = outcome
-            self.components = components
             self.keyDigest = components.digest
             self.artifactDigest = artifactDigest
             self.finishedAt = finishedAt
+            self.componentsSource = .value(components)
+        }
+
+        init(outcome: Outcome, keyDigest: Digest, artifactDigest: Digest?, finishedAt: Date, componentsSource: ComponentsSource) {
+            self.outcome = outcome
+            self.keyDigest = keyDigest
+            self.artifactDigest = artifactDigest
+            self.finishedAt = finishedAt
+            self.componentsSource = componentsSource
+        }
+
+        public static func == (lhs: Run, rhs: Run) -> Bool {
+            lhs.outcome == rhs.outcome && lhs.keyDigest == rhs.keyDigest
+                && lhs.artifactDigest == rhs.artifactDigest && lhs.finishedAt == rhs.finishedAt
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(outcome)
+            hasher.combine(keyDigest)
+            hasher.combine(artifactDigest)
+            hasher.combine(finishedAt)
         }
     }
 
-    /// The version of the state file format.
-    public static let formatVersion = 1
+    /// The source of a run's components: the value in memory, or a components file not read yet.
+    enum ComponentsSource: Sendable {
+        case value(CacheKey.Components)
+        case file(path: String)
+    }
+
+    /// The version of the state and components file formats.
+    public static let formatVersion = 2
 
     public var version: Int = JobState.formatVersion
     /// The most recent run, successful or not.
@@ -71,29 +117,5 @@ public struct JobState: Sendable, Hashable, Codable {
             state.lastSuccess = run
         }
         return state
-    }
-}
-
-extension JobState.Run: Codable {
-    private enum CodingKeys: String, CodingKey {
-        case outcome, components, keyDigest, artifactDigest, finishedAt
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        outcome = try container.decode(JobState.Outcome.self, forKey: .outcome)
-        components = try container.decode(CacheKey.Components.self, forKey: .components)
-        keyDigest = try container.decodeDigest(forKey: .keyDigest)
-        artifactDigest = try container.decodeDigestIfPresent(forKey: .artifactDigest)
-        finishedAt = try container.decode(Date.self, forKey: .finishedAt)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(components, forKey: .components)
-        try container.encode(digest: keyDigest, forKey: .keyDigest)
-        try container.encodeIfPresent(digest: artifactDigest, forKey: .artifactDigest)
-        try container.encode(finishedAt, forKey: .finishedAt)
     }
 }

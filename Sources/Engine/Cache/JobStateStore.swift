@@ -4,8 +4,10 @@ import Hashing
 
 /// Reads and writes the per-job state files in `<root>/.dagrun/state/`.
 ///
-/// Writes are atomic renames, so `status` may read while a run writes. Two runs of one
-/// workspace at once are kept apart by the workspace lock, not by this type.
+/// Writes are atomic renames, so `status` may read while a run writes. A reader that read a state
+/// file just before a run replaced it may find the old components file removed. It then reports
+/// a generic "cache key changed" reason with a warning. Two runs of one workspace at once are
+/// kept apart by the workspace lock, not by this type.
 public struct JobStateStore: Sendable {
     /// The folder that contains the state files.
     public let directory: String
@@ -41,23 +43,26 @@ public struct JobStateStore: Sendable {
             return nil
         }
 
-        let state: JobState
+        let file: JobState.StateFile
         do {
-            state = try ActionCache.decoder.decode(JobState.self, from: Data(bytes))
+            file = try ActionCache.decoder.decode(JobState.StateFile.self, from: Data(bytes))
         } catch {
             warnings.append(
                 "ignoring damaged state file '\(statePath)' of job '\(job)' (\(error)); treating it as never run"
             )
             return nil
         }
-        guard state.version == JobState.formatVersion else {
+        guard Self.readableVersions.contains(file.version) else {
             warnings.append(
-                "ignoring state file '\(statePath)' of job '\(job)' with unknown version \(state.version); "
+                "ignoring state file '\(statePath)' of job '\(job)' with unknown version \(file.version); "
                     + "treating it as never run"
             )
             return nil
         }
-        return state
+        let run = { (record: JobState.RunRecord) in
+            record.run(componentsPath: componentsPath(for: job, key: record.keyDigest))
+        }
+        return JobState(lastOutcome: file.lastOutcome.map(run), lastSuccess: file.lastSuccess.map(run))
     }
 
     /// Records a successful run of `job` with the components it ran with and the digest of the
@@ -99,16 +104,37 @@ public struct JobStateStore: Sendable {
         let previous = state(for: job, warnings: &ignoredWarnings) ?? JobState()
         let state = previous.recording(run)
 
-        let bytes: [UInt8]
+        // Components first, so a reader of the new state file finds them. A version 1 last
+        // success carries its components inline and moves them to a file here.
+        for run in [state.lastOutcome, state.lastSuccess].compactMap({ $0 }) {
+            if case .value(let components) = run.componentsSource {
+                try storeComponents(components, key: run.keyDigest, of: job)
+            }
+        }
+        let file = JobState.StateFile(
+            version: JobState.formatVersion,
+            lastOutcome: state.lastOutcome.map(JobState.RunRecord.init),
+            lastSuccess: state.lastSuccess.map(JobState.RunRecord.init)
+        )
+        try FileOperations.createDirectories(directory)
+        try FileOperations.writeFileAtomically(try Self.encode(file, for: path(for: job)), to: path(for: job))
+
+        let referenced = [state.lastOutcome?.keyDigest, state.lastSuccess?.keyDigest].compactMap { $0 }
+        removeComponents(of: job, except: Set(referenced))
+        return state
+    }
+
+    /// The state file versions that `state(for:warnings:)` reads: version 1 kept the components
+    /// inline, and the next write of the job moves them to a components file.
+    static let readableVersions: ClosedRange<Int> = 1...JobState.formatVersion
+
+    static func encode(_ value: some Encodable, for path: String) throws(SystemError) -> [UInt8] {
         do {
-            bytes = Array(try ActionCache.encoder.encode(state))
+            return Array(try ActionCache.encoder.encode(value))
         } catch {
             // JSONEncoder fails only on values such as non-finite floating-point numbers,
-            // which this record does not contain.
-            throw SystemError(call: "JSONEncoder.encode", subject: path(for: job), code: EINVAL)
+            // which these records do not contain.
+            throw SystemError(call: "JSONEncoder.encode", subject: path, code: EINVAL)
         }
-        try FileOperations.createDirectories(directory)
-        try FileOperations.writeFileAtomically(bytes, to: path(for: job))
-        return state
     }
 }

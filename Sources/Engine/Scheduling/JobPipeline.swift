@@ -149,7 +149,7 @@ public struct JobPipeline: JobProcessor {
         before: CacheKey.Components,
         upstreamArtifacts: [Job.Name: Digest]
     ) async -> JobOutcome {
-        let reasons = await staleReasons(job, components: before)
+        let reasons = await staleReasons(job, key: key, components: before)
         report(.started(job: job.name, attempt: 1, attempts: job.retries + 1, reasons: reasons))
 
         let report = self.report
@@ -243,8 +243,8 @@ public struct JobPipeline: JobProcessor {
         return components
     }
 
-    /// Writes a success record unless the state already contains these components and digest,
-    /// so a run of cache hits writes no state files.
+    /// Writes a success record unless the last outcome is a success with this cache key and
+    /// artifact digest, so a run of cache hits writes no state or components files.
     private func recordSuccessIfChanged(_ job: Job.Name, components: CacheKey.Components, artifactDigest: Digest) throws {
         var ignored: [String] = []
         let state = states.state(for: job, warnings: &ignored)
@@ -264,16 +264,25 @@ public struct JobPipeline: JobProcessor {
         return last.outcome == .failed && last.keyDigest == key
     }
 
-    /// Lists why `job` runs, by comparing `components` with its last successful run's.
-    private func staleReasons(_ job: Job, components: CacheKey.Components) async -> [String] {
+    /// Lists why `job` runs, by comparing `components`, whose digest is `key`, with its last
+    /// successful run's. That run's components file is read only when the keys differ.
+    private func staleReasons(_ job: Job, key: Digest, components: CacheKey.Components) async -> [String] {
         if options.cacheDisabled { return ["--no-cache"] }
         if !job.cacheEnabled { return ["cache: false"] }
         var ignored: [String] = []
         guard let last = states.state(for: job.name, warnings: &ignored)?.lastSuccess else {
             return ["never run"]
         }
-        let changes = components.differences(from: last.components).map(\.description)
-        return changes.isEmpty ? ["no cached result for this cache key"] : changes
+        guard last.keyDigest != key else {
+            return [StaleReason.noCachedResult.description]
+        }
+        var warnings: [String] = []
+        guard let lastComponents = last.components(warnings: &warnings) else {
+            warnings.forEach { report(.warning(job: job.name, message: $0)) }
+            return [StaleReason.keyChangedWithoutDetails.description]
+        }
+        let changes = components.differences(from: lastComponents).map(\.description)
+        return changes.isEmpty ? [StaleReason.noCachedResult.description] : changes
     }
 
     static func describe(_ error: any Error) -> String {

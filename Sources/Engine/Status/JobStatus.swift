@@ -39,6 +39,9 @@ public struct JobStatus: Sendable {
     public var lastOutcome: JobState.Run?
     /// The job's most recent successful run.
     public var lastSuccess: JobState.Run?
+    /// The components of `lastSuccess`, read only when its key differs from `cacheKey`.
+    /// It is nil when the keys are equal, or when the components file is missing or damaged.
+    public var lastSuccessComponents: CacheKey.Components? = nil
     /// The artifact digest of the stored result for the current cache key, when the key is fully
     /// known, the job is cached and the store contains every blob of that result.
     public var cachedArtifactDigest: Digest?
@@ -76,6 +79,9 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
     case upstreamNeverRun(Job.Name)
     /// A component of the cache key differs from the last successful run.
     case keyChanged(CacheKey.Change)
+    /// The cache key differs from the last successful run's, but that run's components file is
+    /// missing or damaged, so the changed components cannot be listed.
+    case keyChangedWithoutDetails
     /// The most recent run failed.
     case lastRunFailed
     /// The last successful run's result is no longer in the cache, so the job runs again.
@@ -95,6 +101,7 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
         case .upstreamStale(let job): "upstream \(job) is stale"
         case .upstreamNeverRun(let job): "upstream \(job) has never run"
         case .keyChanged(let change): change.description
+        case .keyChangedWithoutDetails: "cache key changed (details unavailable)"
         case .lastRunFailed: "last run failed"
         case .noCachedResult: "no cached result for this cache key"
         case .artifactMissing(let path, let isRestorable): "\(path) missing" + Self.restoreNote(isRestorable)
@@ -111,6 +118,7 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
         case .upstreamStale: "upstream_stale"
         case .upstreamNeverRun: "upstream_never_run"
         case .keyChanged(let change): change.kind
+        case .keyChangedWithoutDetails: "key_changed"
         case .lastRunFailed: "last_run_failed"
         case .noCachedResult: "no_cached_result"
         case .artifactMissing: "artifact_missing"
@@ -122,7 +130,7 @@ public enum StaleReason: Sendable, Hashable, CustomStringConvertible {
     /// The file, job or variable that the reason names, for `--json`; nil when it names none.
     public var subject: String? {
         switch self {
-        case .neverRun, .cacheDisabled, .lastRunFailed, .noCachedResult: nil
+        case .neverRun, .cacheDisabled, .lastRunFailed, .noCachedResult, .keyChangedWithoutDetails: nil
         case .upstreamStale(let job), .upstreamNeverRun(let job): job.rawValue
         case .keyChanged(let change): change.subject
         case .artifactMissing(let path, _), .artifactModified(let path, _), .artifactAdded(let path): path

@@ -21,10 +21,11 @@ public struct KeyExplanation: Sendable {
         self.status = status
     }
 
-    /// The differences between the current components and the last successful run's; empty when
-    /// the job never succeeded.
+    /// The differences between the current components and the last successful run's.
+    /// They are empty when the job never succeeded, when the keys are equal, or when that run's
+    /// components file is missing or damaged.
     public var differences: [Difference] {
-        guard let old = status.lastSuccess?.components else { return [] }
+        guard let old = status.lastSuccessComponents else { return [] }
         let new = status.components
         return new.differences(from: old).map { change in
             let (before, after) = Self.values(of: change, old: old, new: new)
@@ -113,6 +114,11 @@ public struct KeyExplanation: Sendable {
         lines.append("")
         guard let last = status.lastSuccess else {
             lines.append("no successful run to compare with")
+            return lines
+        }
+        if last.keyDigest != status.cacheKey, status.lastSuccessComponents == nil {
+            lines.append("cache key changed since the last successful run (\(last.keyDigest.shortHex)); "
+                + "the details are unavailable because its components file is missing or damaged")
             return lines
         }
         let differences = differences

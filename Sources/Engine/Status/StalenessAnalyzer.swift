@@ -9,8 +9,9 @@ import Hashing
 /// successful run's digest, and a stale one whose stored result would be restored contributes
 /// that result's digest. Any other stale one makes this job stale too ("upstream X is stale").
 /// The current components come from `InputScanner`, so unchanged files are not read, and are
-/// compared with the last successful run's. When nothing differs, `artifacts/<job>/` is compared
-/// with the manifest of that run.
+/// compared with the last successful run's: first by digest, then, only when the digests differ,
+/// component by component, which reads that run's components file. When nothing differs,
+/// `artifacts/<job>/` is compared with the manifest of that run.
 ///
 /// It takes no workspace lock and writes nothing but rows of the hash index, so it can run
 /// beside a `run`. Its methods block; call them from a dedicated thread.
@@ -120,14 +121,20 @@ public struct StalenessAnalyzer: Sendable {
             case .neverRun: status.reasons.append(.upstreamNeverRun(need.job))
             }
         }
-        // Comparing the keys first skips sorting every input path when nothing changed.
+        // Comparing the keys first skips reading the last success's components file, and sorting
+        // every input path, when nothing changed.
         if let lastSuccess = state?.lastSuccess, lastSuccess.keyDigest != cacheKey {
-            let changes = components.differences(from: lastSuccess.components).filter { change in
-                // An upstream job without any success has no digest to compare yet.
-                guard case .upstreamRemoved(let upstream) = change else { return true }
-                return upstreamArtifacts[upstream] != nil
+            if let lastComponents = lastSuccess.components(warnings: &warnings) {
+                status.lastSuccessComponents = lastComponents
+                let changes = components.differences(from: lastComponents).filter { change in
+                    // An upstream job without any success has no digest to compare yet.
+                    guard case .upstreamRemoved(let upstream) = change else { return true }
+                    return upstreamArtifacts[upstream] != nil
+                }
+                status.reasons += changes.map(StaleReason.keyChanged)
+            } else {
+                status.reasons.append(.keyChangedWithoutDetails)
             }
-            status.reasons += changes.map(StaleReason.keyChanged)
         }
         if state?.lastOutcome?.outcome == .failed {
             status.reasons.append(.lastRunFailed)
