@@ -68,8 +68,13 @@ struct ContentCheck: Sendable {
         else {
             return true
         }
+        // Without the last run's components the key cannot be rebuilt, so the job counts as changed.
+        var unavailable: [String] = []
+        guard let lastComponents = last.components(warnings: &unavailable) else {
+            return true
+        }
         let changedPaths = Set(paths)
-        var inputs = last.components.inputs.filter { !changedPaths.contains($0.path) }
+        var inputs = lastComponents.inputs.filter { !changedPaths.contains($0.path) }
         for record in hashed.records {
             inputs.append(CacheKey.InputFile(
                 path: record.path,

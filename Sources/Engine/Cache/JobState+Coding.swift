@@ -125,23 +125,4 @@ extension JobState.Run {
             }
         }
     }
-
-    /// The components of the run, read from its components file on every access.
-    ///
-    /// When the file is missing or damaged, this is a placeholder with an empty job name, no inputs
-    /// and no upstream jobs. Its digest never equals `keyDigest`, because a recorded key covers a
-    /// job name, which is never empty. Use `components(warnings:)` to learn why the file was unusable.
-    // NOTE: kept for the watch loop's content check; new callers should use `components(warnings:)`.
-    public var components: CacheKey.Components {
-        var ignoredWarnings: [String] = []
-        return components(warnings: &ignoredWarnings) ?? CacheKey.Components(
-            job: Job.Name(""),
-            script: "",
-            environment: [:],
-            inputPatterns: [],
-            artifactPatterns: [],
-            inputs: [],
-            upstreamArtifacts: [:]
-        )
-    }
 }
