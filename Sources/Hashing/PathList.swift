@@ -64,6 +64,9 @@ struct PathList: Sendable {
         sortedOrder = order
     }
 
+    /// Whether the paths were appended in byte order, so that an index is a sorted position.
+    var isInAppendOrder: Bool { isSorted }
+
     /// The number of paths.
     var count: Int { starts.count - 1 }
 

@@ -3,23 +3,57 @@
 #endif
 import Basics
 
-/// One call of `HashIndex.records(root:relativePaths:)`: stat every path, look up the index,
-/// read what changed, write the changes in one transaction.
+/// One call of `HashIndex.records(root:relativePaths:)`, or the records step of `hashTree`:
+/// stat every path (unless a `TreeScan` did), look up the index, read what changed, write the
+/// changes in one transaction.
 struct RecordsBatch {
+    /// The records of a batch, sorted by path bytes, and the paths that do not exist.
+    struct Output {
+        var records: [FileRecord]
+        /// The index in `paths` of each record's path.
+        var recordPaths: [Int32]
+        var missing: [String]
+    }
+
     let indexPath: String
     let root: String
-    let relativePaths: [String]
+    let paths: PathList
+    /// The `String` of each path by index, when the caller passed Strings; otherwise the
+    /// Strings are decoded from `paths`, once per record or message.
+    private let relativePaths: [String]?
+    /// The observation of each path by sorted position, taken at `checkedTime` or later.
+    private let scanned: (observations: [Observation], checkedTime: Int64)?
 
-    func run(_ state: inout HashIndex.State) throws(BatchFailure) -> (records: [FileRecord], missing: [String]) {
-        let checkedTime = FileSystem.coarseNow()
-        let paths = PathList(relativePaths)
-        let observations = PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
+    /// A batch of `relativePaths`, to stat when it runs.
+    init(indexPath: String, root: String, relativePaths: [String]) {
+        self.indexPath = indexPath
+        self.root = root
+        self.paths = PathList(relativePaths)
+        self.relativePaths = relativePaths
+        self.scanned = nil
+    }
+
+    /// A batch of paths that `TreeScan` observed after `checkedTime`.
+    init(indexPath: String, root: String, scanned: TreeScan.Scanned, checkedTime: Int64) {
+        self.indexPath = indexPath
+        self.root = root
+        self.paths = scanned.paths
+        self.relativePaths = nil
+        self.scanned = (scanned.observations, checkedTime)
+    }
+
+    func run(_ state: inout HashIndex.State) throws(BatchFailure) -> Output {
+        let checkedTime = scanned?.checkedTime ?? FileSystem.coarseNow()
+        let observations = scanned?.observations
+            ?? PathObserver(root: root, paths: paths, displayPaths: relativePaths ?? []).observeAll()
         state.statistics.filesStatted += paths.count
 
         // Paths are resolved in byte order, so `records` comes out sorted. A file to read gets
         // a placeholder record at its slot, replaced after the read.
         var records: [FileRecord] = []
         records.reserveCapacity(paths.count)
+        var recordPaths: [Int32] = []
+        recordPaths.reserveCapacity(paths.count)
         var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
         var changes: [(position: Int, entry: IndexEntry?)] = []
         var missing: [Int] = []
@@ -36,24 +70,29 @@ struct RecordsBatch {
             case .failed(let error):
                 firstError = firstError ?? error
             case .file(let status) where !status.isRegularFile:
-                firstError = firstError ?? .notAFile(path: relativePaths[index], type: status.typeName)
+                firstError = firstError ?? .notAFile(path: path(index), type: status.typeName)
             case .file(let status):
                 if let old, old.linkTarget == nil, old.status == status, !old.isRacilyClean {
                     records.append(record(index, old))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 } else {
                     toRead.append((position, records.count, old != nil))
                     records.append(placeholder(index))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 }
             case .link(let target, let targetStatus?, _) where targetStatus.isRegularFile:
                 if let old, old.linkTarget == target, old.status == targetStatus, !old.isRacilyClean {
                     records.append(record(index, old))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 } else {
                     toRead.append((position, records.count, old != nil))
                     records.append(placeholder(index))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 }
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
+                recordPaths.append(Int32(truncatingIfNeeded: index))
                 if !sameStoredData(old, entry) {
                     changes.append((position, entry))
                 }
@@ -85,7 +124,7 @@ struct RecordsBatch {
         let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
             let index = paths.index(atSortedPosition: readList[slot].position)
             let path = paths.withPath(index) { absolutePath(rootBytes, $0) }
-            return Self.read(path, displayPath: relativePaths[index], hasher: &hasher)
+            return read(path, displayPath: self.path(index), hasher: &hasher)
         }
         var unfilledSlots: Set<Int> = []
         for (read, outcome) in zip(readList, outcomes) {
@@ -110,7 +149,9 @@ struct RecordsBatch {
             }
         }
         if !unfilledSlots.isEmpty {
-            records = records.indices.filter { !unfilledSlots.contains($0) }.map { records[$0] }
+            let kept = records.indices.filter { !unfilledSlots.contains($0) }
+            records = kept.map { records[$0] }
+            recordPaths = kept.map { recordPaths[$0] }
         }
 
         changes.sort { $0.position < $1.position }
@@ -126,14 +167,19 @@ struct RecordsBatch {
             throw .failed(firstError)
         }
         missing.sort()
-        return (records, missing.map { relativePaths[paths.index(atSortedPosition: $0)] })
+        return Output(records: records, recordPaths: recordPaths, missing: missing.map { path(paths.index(atSortedPosition: $0)) })
     }
 
     // MARK: - Helpers
 
+    /// Returns the `String` of path `index`.
+    private func path(_ index: Int) -> String {
+        relativePaths?[index] ?? paths.withPath(index) { PathEncoding.string(from: $0) }
+    }
+
     private func record(_ index: Int, _ entry: IndexEntry) -> FileRecord {
         FileRecord(
-            path: relativePaths[index],
+            path: path(index),
             digest: entry.digest,
             size: entry.status.size,
             mode: entry.status.mode & 0o7777,
@@ -143,7 +189,7 @@ struct RecordsBatch {
 
     /// A record for a file still to be read, at the slot its real record takes.
     private func placeholder(_ index: Int) -> FileRecord {
-        FileRecord(path: relativePaths[index], digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
+        FileRecord(path: path(index), digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
     }
 
     private func sameStoredData(_ old: IndexEntry?, _ new: IndexEntry) -> Bool {
@@ -155,11 +201,11 @@ struct RecordsBatch {
         .index(path: indexPath, operation: error.operation, message: error.message, code: error.code)
     }
 
-    private static func read(_ path: [UInt8], displayPath: String, hasher: inout FileHasher) -> ReadOutcome {
+    private func read(_ path: [UInt8], displayPath: @autoclosure () -> String, hasher: inout FileHasher) -> ReadOutcome {
         path.withUnsafeBufferPointer { buffer in
             let cPath = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             do throws(HashingError) {
-                let (digest, status) = try hasher.hashFile(at: cPath, displayPath: displayPath)
+                let (digest, status) = try hasher.hashFile(at: cPath, displayPath: displayPath())
                 return .hashed(digest, status)
             } catch .unreadableFile(_, let cause) where cause.call == "open" && cause.code == ENOENT {
                 // Deleted between the stat and the read.
