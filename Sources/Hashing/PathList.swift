@@ -84,6 +84,22 @@ struct PathList: Sendable {
         }
     }
 
+    /// Returns the `String` of every path, by index, decoded as `PathEncoding` describes, in
+    /// chunks on all cores.
+    func strings() -> [String] {
+        let chunkSize = 4096
+        let chunkCount = (count + chunkSize - 1) / chunkSize
+        return [String](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            let output = UninitializedSlots(buffer: buffer)
+            _ = ParallelWork.map(count: chunkCount, minimumParallelCount: 2, makeContext: {}) { chunk, _ in
+                for index in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
+                    output.initialize(index, to: withPath(index) { PathEncoding.string(from: $0) })
+                }
+            }
+            initializedCount = count
+        }
+    }
+
     /// Returns the offset of path `index` in `bytes` and its length without the NUL.
     func span(of index: Int) -> (start: Int, count: Int) {
         let start = starts[index]

@@ -18,9 +18,8 @@ struct RecordsBatch {
     let indexPath: String
     let root: String
     let paths: PathList
-    /// The `String` of each path by index, when the caller passed Strings; otherwise the
-    /// Strings are decoded from `paths`, once per record or message.
-    private let relativePaths: [String]?
+    /// The `String` of each path by index.
+    private let relativePaths: [String]
     /// The observation of each path by sorted position, taken at `checkedTime` or later.
     private let scanned: (observations: [Observation], checkedTime: Int64)?
 
@@ -38,14 +37,14 @@ struct RecordsBatch {
         self.indexPath = indexPath
         self.root = root
         self.paths = scanned.paths
-        self.relativePaths = nil
+        self.relativePaths = scanned.paths.strings()
         self.scanned = (scanned.observations, checkedTime)
     }
 
     func run(_ state: inout HashIndex.State) throws(BatchFailure) -> Output {
         let checkedTime = scanned?.checkedTime ?? FileSystem.coarseNow()
         let observations = scanned?.observations
-            ?? PathObserver(root: root, paths: paths, displayPaths: relativePaths ?? []).observeAll()
+            ?? PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
         state.statistics.filesStatted += paths.count
 
         // Paths are resolved in byte order, so `records` comes out sorted. A file to read gets
@@ -172,9 +171,8 @@ struct RecordsBatch {
 
     // MARK: - Helpers
 
-    /// Returns the `String` of path `index`.
     private func path(_ index: Int) -> String {
-        relativePaths?[index] ?? paths.withPath(index) { PathEncoding.string(from: $0) }
+        relativePaths[index]
     }
 
     private func record(_ index: Int, _ entry: IndexEntry) -> FileRecord {

@@ -30,10 +30,7 @@ public struct TreeWalker: Sendable {
     /// describes.
     /// - Throws: `HashingError.unreadableDirectory` when a folder cannot be listed.
     public func files(under prefixes: [String] = [""]) throws(HashingError) -> [String] {
-        let found = try walk(under: prefixes)
-        return (0..<found.count).map { index in
-            found.withPath(index) { PathEncoding.string(from: $0) }
-        }
+        try walk(under: prefixes).strings()
     }
 
     /// Lists the raw paths under `prefixes`, sorted by bytes and without duplicates.
