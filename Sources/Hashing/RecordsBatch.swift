@@ -120,10 +120,13 @@ struct RecordsBatch {
         let rootBytes = PathEncoding.bytes(of: root)
         let backend = SHA256.Backend.preferred
         let readList = toRead
+        // Locals, so that the closure does not copy the whole batch for each file.
+        let pathList = paths
+        let names = relativePaths
         let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
-            let index = paths.index(atSortedPosition: readList[slot].position)
-            let path = paths.withPath(index) { absolutePath(rootBytes, $0) }
-            return read(path, displayPath: self.path(index), hasher: &hasher)
+            let index = pathList.index(atSortedPosition: readList[slot].position)
+            let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
+            return Self.read(path, displayPath: names[index], hasher: &hasher)
         }
         var unfilledSlots: Set<Int> = []
         for (read, outcome) in zip(readList, outcomes) {
@@ -199,11 +202,11 @@ struct RecordsBatch {
         .index(path: indexPath, operation: error.operation, message: error.message, code: error.code)
     }
 
-    private func read(_ path: [UInt8], displayPath: @autoclosure () -> String, hasher: inout FileHasher) -> ReadOutcome {
+    private static func read(_ path: [UInt8], displayPath: String, hasher: inout FileHasher) -> ReadOutcome {
         path.withUnsafeBufferPointer { buffer in
             let cPath = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             do throws(HashingError) {
-                let (digest, status) = try hasher.hashFile(at: cPath, displayPath: displayPath())
+                let (digest, status) = try hasher.hashFile(at: cPath, displayPath: displayPath)
                 return .hashed(digest, status)
             } catch .unreadableFile(_, let cause) where cause.call == "open" && cause.code == ENOENT {
                 // Deleted between the stat and the read.
