@@ -15,6 +15,10 @@ struct RecordsBatch {
         var missing: [String]
     }
 
+    /// The read buffer of each hashing thread. Small enough to stay in a core's L2 cache, so
+    /// the kernel's copy from the page cache and the hash of the copy do not go to memory.
+    static let readBufferSize = 128 << 10
+
     let indexPath: String
     let root: String
     let paths: PathList
@@ -123,7 +127,7 @@ struct RecordsBatch {
         // Locals, so that the closure does not copy the whole batch for each file.
         let pathList = paths
         let names = relativePaths
-        let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
+        let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(bufferSize: Self.readBufferSize, backend: backend) }) { slot, hasher in
             let index = pathList.index(atSortedPosition: readList[slot].position)
             let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
             return Self.read(path, displayPath: names[index], hasher: &hasher)
