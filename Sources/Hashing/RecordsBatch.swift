@@ -18,6 +18,9 @@ struct RecordsBatch {
     /// The read buffer of each hashing thread. Small enough to stay in a core's L2 cache, so
     /// the kernel's copy from the page cache and the hash of the copy do not go to memory.
     static let readBufferSize = 128 << 10
+    /// Files hashed between two hand-overs of their changes to the index writer: enough to
+    /// keep both cores busy, few enough that the last block's write is short.
+    static let readBlockCount = 4096
 
     let indexPath: String
     let root: String
@@ -27,7 +30,7 @@ struct RecordsBatch {
     /// The observation of each path by sorted position, taken at `checkedTime` or later.
     private let scanned: (observations: [Observation], checkedTime: Int64)?
 
-    /// A batch of `relativePaths`, to stat when it runs.
+    /// Creates a batch of `relativePaths`, to stat when it runs.
     init(indexPath: String, root: String, relativePaths: [String]) {
         self.indexPath = indexPath
         self.root = root
@@ -36,7 +39,7 @@ struct RecordsBatch {
         self.scanned = nil
     }
 
-    /// A batch of paths that `TreeScan` observed after `checkedTime`.
+    /// Creates a batch of paths that `TreeScan` observed after `checkedTime`.
     init(indexPath: String, root: String, scanned: TreeScan.Scanned, checkedTime: Int64) {
         self.indexPath = indexPath
         self.root = root
@@ -121,38 +124,49 @@ struct RecordsBatch {
             unresolved += 1
         }
 
+        // The changes found so far go to the index first. Each block of files is hashed on all
+        // cores while the changes of the block before it are stored.
+        let writer = BackgroundWrite(IndexStore(state.connection))
+        changes.sort { $0.position < $1.position }
+        writer.append(rows(for: changes))
+        changes = []
+
         let rootBytes = PathEncoding.bytes(of: root)
         let backend = SHA256.Backend.preferred
-        let readList = toRead
         // Locals, so that the closure does not copy the whole batch for each file.
         let pathList = paths
         let names = relativePaths
-        let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(bufferSize: Self.readBufferSize, backend: backend) }) { slot, hasher in
-            let index = pathList.index(atSortedPosition: readList[slot].position)
-            let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
-            return Self.read(path, displayPath: names[index], hasher: &hasher)
-        }
         var unfilledSlots: Set<Int> = []
-        for (read, outcome) in zip(readList, outcomes) {
-            let index = paths.index(atSortedPosition: read.position)
-            switch outcome {
-            case .hashed(let digest, let status):
-                state.statistics.filesRead += 1
-                state.statistics.bytesRead += status.size
-                let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
-                let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
-                records[read.slot] = record(index, entry)
-                changes.append((read.position, entry))
-            case .vanished:
-                if read.hasEntry {
-                    changes.append((read.position, nil))
-                }
-                missing.append(read.position)
-                unfilledSlots.insert(read.slot)
-            case .failed(let error):
-                firstError = firstError ?? error
-                unfilledSlots.insert(read.slot)
+        for blockStart in stride(from: 0, to: toRead.count, by: Self.readBlockCount) {
+            let block = Array(toRead[blockStart..<min(toRead.count, blockStart + Self.readBlockCount)])
+            let outcomes = ParallelWork.map(count: block.count, makeContext: { FileHasher(bufferSize: Self.readBufferSize, backend: backend) }) { slot, hasher in
+                let index = pathList.index(atSortedPosition: block[slot].position)
+                let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
+                return Self.read(path, displayPath: names[index], hasher: &hasher)
             }
+            for (read, outcome) in zip(block, outcomes) {
+                let index = paths.index(atSortedPosition: read.position)
+                switch outcome {
+                case .hashed(let digest, let status):
+                    state.statistics.filesRead += 1
+                    state.statistics.bytesRead += status.size
+                    let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
+                    let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
+                    records[read.slot] = record(index, entry)
+                    changes.append((read.position, entry))
+                case .vanished:
+                    if read.hasEntry {
+                        changes.append((read.position, nil))
+                    }
+                    missing.append(read.position)
+                    unfilledSlots.insert(read.slot)
+                case .failed(let error):
+                    firstError = firstError ?? error
+                    unfilledSlots.insert(read.slot)
+                }
+            }
+            writer.append(rows(for: changes))
+            changes = []
         }
         if !unfilledSlots.isEmpty {
             let kept = records.indices.filter { !unfilledSlots.contains($0) }
@@ -160,12 +174,8 @@ struct RecordsBatch {
             recordPaths = kept.map { recordPaths[$0] }
         }
 
-        changes.sort { $0.position < $1.position }
-        let rows = changes.map { change in
-            (key: paths.withPath(paths.index(atSortedPosition: change.position)) { Array($0) }, entry: change.entry)
-        }
         do {
-            try IndexStore(state.connection).write(rows)
+            try writer.finish()
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
@@ -180,6 +190,13 @@ struct RecordsBatch {
 
     private func path(_ index: Int) -> String {
         relativePaths[index]
+    }
+
+    /// Returns the index rows of `changes`, keyed by the raw path bytes.
+    private func rows(for changes: [(position: Int, entry: IndexEntry?)]) -> [(key: [UInt8], entry: IndexEntry?)] {
+        changes.map { change in
+            (key: paths.withPath(paths.index(atSortedPosition: change.position)) { Array($0) }, entry: change.entry)
+        }
     }
 
     private func record(_ index: Int, _ entry: IndexEntry) -> FileRecord {
