@@ -31,6 +31,26 @@ enum DirectoryDigests {
     /// relative path ("" for the root).
     static func compute(for records: [FileRecord]) -> [String: Digest] {
         let paths = PathList(records.map(\.path))
+        let order = (0..<paths.count).lazy.map { position in
+            let index = paths.index(atSortedPosition: position)
+            return (record: index, path: index)
+        }
+        return compute(for: records, paths: paths, order: order)
+    }
+
+    /// Returns the digest of every folder of `records`, which are sorted by path bytes, where
+    /// the path of `records[i]` is path `recordPaths[i]` of `paths`.
+    static func compute(for records: [FileRecord], paths: PathList, recordPaths: [Int32]) -> [String: Digest] {
+        let order = recordPaths.indices.lazy.map { (record: $0, path: Int(recordPaths[$0])) }
+        return compute(for: records, paths: paths, order: order)
+    }
+
+    /// Visits the records in `order`, which is by path bytes, and names each record's path in `paths`.
+    private static func compute(
+        for records: [FileRecord],
+        paths: PathList,
+        order: some Sequence<(record: Int, path: Int)>
+    ) -> [String: Digest] {
         var names: [UInt8] = []
         var digests: [String: Digest] = [:]
         var stack = [Folder(path: [])]
@@ -46,8 +66,7 @@ enum DirectoryDigests {
             stack[stack.count - 1].entries.append(Entry(nameStart: nameStart, nameCount: name.count, kind: UInt8(ascii: "d"), digest: digest, record: -1))
         }
 
-        for position in 0..<paths.count {
-            let index = paths.index(atSortedPosition: position)
+        for (recordIndex, index) in order {
             paths.withPath(index) { path in
                 let parentCount = paths.parentLength(of: index)
                 let parent = path[..<parentCount]
@@ -66,12 +85,12 @@ enum DirectoryDigests {
                     stack.append(Folder(path: Array(path[..<end])))
                     depthEnd = end
                 }
-                let record = records[index]
+                let record = records[recordIndex]
                 let kind = record.linkTarget != nil ? UInt8(ascii: "l") : record.isExecutable ? UInt8(ascii: "x") : UInt8(ascii: "f")
                 let nameStart = names.count
                 let name = path[(parentCount == 0 ? 0 : parentCount + 1)...]
                 names.append(contentsOf: name)
-                stack[stack.count - 1].entries.append(Entry(nameStart: nameStart, nameCount: name.count, kind: kind, digest: record.digest, record: index))
+                stack[stack.count - 1].entries.append(Entry(nameStart: nameStart, nameCount: name.count, kind: kind, digest: record.digest, record: recordIndex))
             }
         }
         while !stack.isEmpty {

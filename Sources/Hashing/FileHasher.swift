@@ -11,8 +11,8 @@ import Basics
 /// Holes of sparse files read as zeros, as their content is defined. Not thread-safe: use one
 /// hasher per thread (a copy gets its own buffer on its first use).
 ///
-/// NOTE: mmap was not tried; `read` into a 1 MiB buffer already runs at the speed of the
-/// hashing kernel for files in the page cache.
+/// The hasher reads instead of mapping files with `mmap`: a file truncated by another process
+/// while it is mapped raises SIGBUS on the next access, which would end the whole process.
 public struct FileHasher {
     /// How many times a file that changes during the read is read again before giving up.
     public static let maximumAttempts = 3

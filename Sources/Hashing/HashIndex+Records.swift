@@ -15,8 +15,14 @@ extension HashIndex {
     /// - Throws: `HashingError` for a path that is not a file or cannot be read (after storing
     ///   what was hashed), or when SQLite fails for another reason than corruption.
     public func records(root: String, relativePaths: [String]) throws(HashingError) -> (records: [FileRecord], missing: [String]) {
+        let output = try run(RecordsBatch(indexPath: path, root: root, relativePaths: relativePaths))
+        return (output.records, output.missing)
+    }
+
+    /// Runs `batch` under the lock, replacing a corrupt index by an empty one and running the
+    /// batch again, once.
+    func run(_ batch: RecordsBatch) throws(HashingError) -> RecordsBatch.Output {
         try state.withLock { (state) throws(HashingError) in
-            let batch = RecordsBatch(indexPath: path, root: root, relativePaths: relativePaths)
             var healed = false
             while true {
                 do throws(BatchFailure) {

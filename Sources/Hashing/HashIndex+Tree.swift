@@ -10,19 +10,24 @@ extension HashIndex {
         public var changedDirectories: [String]
     }
 
-    /// Lists the files under `prefixes` of `root` with `TreeWalker`, returns their records and
-    /// folder digests, and stores the folder digests as the index's directory nodes.
+    /// Lists the files under `prefixes` of `root` as `TreeWalker` does, returns their records
+    /// and folder digests, and stores the folder digests as the index's directory nodes.
     ///
-    /// One walk, one `records(root:relativePaths:)` batch and at most one more transaction,
-    /// for the directory nodes that changed. An index found corrupt while the directory nodes
-    /// are stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
+    /// One walk, which stats each file while its folder is open, one batch as
+    /// `records(root:relativePaths:)` runs it, and at most one more transaction, for the
+    /// directory nodes that changed. An index found corrupt while the directory nodes are
+    /// stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
     /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
     public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
-        let paths = try TreeWalker(root: root).files(under: prefixes)
+        // Taken before the first stat, as the racy-clean rule needs.
+        let checkedTime = FileSystem.coarseNow()
+        let scanned = try TreeScan(root: root).scan(under: prefixes)
+        let batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
         var healed = false
         while true {
-            let records = try records(root: root, relativePaths: paths).records
-            let directories = directoryDigests(for: records)
+            let output = try run(batch)
+            let records = output.records
+            let directories = DirectoryDigests.compute(for: records, paths: batch.paths, recordPaths: output.recordPaths)
             let changed = try state.withLock { (state) throws(HashingError) -> [String]? in
                 do throws(SQLiteError) {
                     return try storeDirectories(directories, under: prefixes, connection: state.connection)

@@ -60,29 +60,34 @@ struct IndexStore {
         guard !changes.isEmpty else { return }
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            let upsert = try connection.prepare("INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-            let delete = try connection.prepare("DELETE FROM files WHERE path = ?1")
-            for change in changes {
-                guard let entry = change.entry else {
-                    delete.bind(change.key, at: 1)
-                    try delete.run()
-                    continue
-                }
-                upsert.bind(change.key, at: 1)
-                upsert.bind(entry.status.size, at: 2)
-                upsert.bind(entry.status.modificationTime, at: 3)
-                upsert.bind(entry.status.changeTime, at: 4)
-                upsert.bind(Int64(bitPattern: entry.status.inode), at: 5)
-                upsert.bind(Int64(entry.status.mode), at: 6)
-                upsert.bind(entry.digest.bytes, at: 7)
-                upsert.bind(entry.linkTarget, at: 8)
-                upsert.bind(entry.checkedTime, at: 9)
-                try upsert.run()
-            }
+            try store(changes)
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Stores `changes` inside a transaction that the caller began.
+    func store(_ changes: [(key: [UInt8], entry: IndexEntry?)]) throws(SQLiteError) {
+        let upsert = try connection.prepare("INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        let delete = try connection.prepare("DELETE FROM files WHERE path = ?1")
+        for change in changes {
+            guard let entry = change.entry else {
+                delete.bind(change.key, at: 1)
+                try delete.run()
+                continue
+            }
+            upsert.bind(change.key, at: 1)
+            upsert.bind(entry.status.size, at: 2)
+            upsert.bind(entry.status.modificationTime, at: 3)
+            upsert.bind(entry.status.changeTime, at: 4)
+            upsert.bind(Int64(bitPattern: entry.status.inode), at: 5)
+            upsert.bind(Int64(entry.status.mode), at: 6)
+            upsert.bind(entry.digest.bytes, at: 7)
+            upsert.bind(entry.linkTarget, at: 8)
+            upsert.bind(entry.checkedTime, at: 9)
+            try upsert.run()
         }
     }
 

@@ -43,6 +43,19 @@ enum ParallelWork {
     }
 }
 
+/// The uninitialized storage of an array that parallel work fills in place.
+///
+/// Unchecked: each piece of work initializes only its own elements, and the array is read only
+/// after `ParallelWork.map` has returned, which orders all writes before the reads.
+struct UninitializedSlots<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+
+    /// Initializes element `index` to `value`.
+    func initialize(_ index: Int, to value: Element) {
+        (buffer.baseAddress! + index).initialize(to: value)
+    }
+}
+
 /// A counter that hands out 0, 1, 2, … to concurrent workers.
 private final class NextIndex: Sendable {
     private let value = Atomic<Int>(0)

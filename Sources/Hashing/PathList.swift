@@ -64,6 +64,9 @@ struct PathList: Sendable {
         sortedOrder = order
     }
 
+    /// Whether the paths were appended in byte order, so that an index is a sorted position.
+    var isInAppendOrder: Bool { isSorted }
+
     /// The number of paths.
     var count: Int { starts.count - 1 }
 
@@ -78,6 +81,22 @@ struct PathList: Sendable {
         let end = starts[index + 1] - 1
         return try bytes.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[start..<end]))
+        }
+    }
+
+    /// Returns the `String` of every path, by index, decoded as `PathEncoding` describes, in
+    /// chunks on all cores.
+    func strings() -> [String] {
+        let chunkSize = 4096
+        let chunkCount = (count + chunkSize - 1) / chunkSize
+        return [String](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            let output = UninitializedSlots(buffer: buffer)
+            _ = ParallelWork.map(count: chunkCount, minimumParallelCount: 2, makeContext: {}) { chunk, _ in
+                for index in chunk * chunkSize..<min(count, (chunk + 1) * chunkSize) {
+                    output.initialize(index, to: withPath(index) { PathEncoding.string(from: $0) })
+                }
+            }
+            initializedCount = count
         }
     }
 

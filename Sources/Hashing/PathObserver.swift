@@ -35,7 +35,7 @@ struct PathObserver: Sendable {
         }
         let chunkCount = (paths.count + Self.chunkSize - 1) / Self.chunkSize
         return [Observation](unsafeUninitializedCapacity: paths.count) { buffer, initializedCount in
-            let output = ObservationSlots(buffer: buffer)
+            let output = UninitializedSlots(buffer: buffer)
             _ = ParallelWork.map(count: chunkCount, minimumParallelCount: 8, makeContext: {}) { chunk, _ in
                 let positions = chunk * Self.chunkSize..<min(paths.count, (chunk + 1) * Self.chunkSize)
                 observe(positions, into: output, rootBytes: rootBytes, rootDescriptor: rootDescriptor)
@@ -45,7 +45,7 @@ struct PathObserver: Sendable {
     }
 
     /// Observes the paths at `positions`, opening each folder they are in once.
-    private func observe(_ positions: Range<Int>, into output: ObservationSlots, rootBytes: [UInt8], rootDescriptor: Int32) {
+    private func observe(_ positions: Range<Int>, into output: UninitializedSlots<Observation>, rootBytes: [UInt8], rootDescriptor: Int32) {
         var folder = Folder.unopened
         var folderSpan = (start: -1, count: -1)
         defer { folder.close() }
@@ -71,7 +71,7 @@ struct PathObserver: Sendable {
             case .unopened, .unusable:
                 observation = fallback(index, rootBytes: rootBytes)
             }
-            (output.buffer.baseAddress! + position).initialize(to: observation)
+            output.initialize(position, to: observation)
         }
     }
 
@@ -136,14 +136,6 @@ struct PathObserver: Sendable {
             }
         }
     }
-}
-
-/// The uninitialized output of `observeAll()`.
-///
-/// Unchecked: each chunk initializes only its own positions, and the array is read only after
-/// `ParallelWork.map` has returned.
-private struct ObservationSlots: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Observation>
 }
 
 /// A folder of the batch as `PathObserver` opened it.

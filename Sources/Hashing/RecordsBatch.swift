@@ -3,23 +3,63 @@
 #endif
 import Basics
 
-/// One call of `HashIndex.records(root:relativePaths:)`: stat every path, look up the index,
-/// read what changed, write the changes in one transaction.
+/// One call of `HashIndex.records(root:relativePaths:)`, or the records step of `hashTree`:
+/// stat every path (unless a `TreeScan` did), look up the index, read what changed, write the
+/// changes in one transaction.
 struct RecordsBatch {
+    /// The records of a batch, sorted by path bytes, and the paths that do not exist.
+    struct Output {
+        var records: [FileRecord]
+        /// The index in `paths` of each record's path.
+        var recordPaths: [Int32]
+        var missing: [String]
+    }
+
+    /// The read buffer of each hashing thread. Small enough to stay in a core's L2 cache, so
+    /// the kernel's copy from the page cache and the hash of the copy do not go to memory.
+    static let readBufferSize = 128 << 10
+    /// Files hashed between two hand-overs of their changes to the index writer: enough to
+    /// keep both cores busy, few enough that the last block's write is short.
+    static let readBlockCount = 4096
+
     let indexPath: String
     let root: String
-    let relativePaths: [String]
+    let paths: PathList
+    /// The `String` of each path by index.
+    private let relativePaths: [String]
+    /// The observation of each path by sorted position, taken at `checkedTime` or later.
+    private let scanned: (observations: [Observation], checkedTime: Int64)?
 
-    func run(_ state: inout HashIndex.State) throws(BatchFailure) -> (records: [FileRecord], missing: [String]) {
-        let checkedTime = FileSystem.coarseNow()
-        let paths = PathList(relativePaths)
-        let observations = PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
+    /// Creates a batch of `relativePaths`, to stat when it runs.
+    init(indexPath: String, root: String, relativePaths: [String]) {
+        self.indexPath = indexPath
+        self.root = root
+        self.paths = PathList(relativePaths)
+        self.relativePaths = relativePaths
+        self.scanned = nil
+    }
+
+    /// Creates a batch of paths that `TreeScan` observed after `checkedTime`.
+    init(indexPath: String, root: String, scanned: TreeScan.Scanned, checkedTime: Int64) {
+        self.indexPath = indexPath
+        self.root = root
+        self.paths = scanned.paths
+        self.relativePaths = scanned.paths.strings()
+        self.scanned = (scanned.observations, checkedTime)
+    }
+
+    func run(_ state: inout HashIndex.State) throws(BatchFailure) -> Output {
+        let checkedTime = scanned?.checkedTime ?? FileSystem.coarseNow()
+        let observations = scanned?.observations
+            ?? PathObserver(root: root, paths: paths, displayPaths: relativePaths).observeAll()
         state.statistics.filesStatted += paths.count
 
         // Paths are resolved in byte order, so `records` comes out sorted. A file to read gets
         // a placeholder record at its slot, replaced after the read.
         var records: [FileRecord] = []
         records.reserveCapacity(paths.count)
+        var recordPaths: [Int32] = []
+        recordPaths.reserveCapacity(paths.count)
         var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
         var changes: [(position: Int, entry: IndexEntry?)] = []
         var missing: [Int] = []
@@ -36,24 +76,29 @@ struct RecordsBatch {
             case .failed(let error):
                 firstError = firstError ?? error
             case .file(let status) where !status.isRegularFile:
-                firstError = firstError ?? .notAFile(path: relativePaths[index], type: status.typeName)
+                firstError = firstError ?? .notAFile(path: path(index), type: status.typeName)
             case .file(let status):
                 if let old, old.linkTarget == nil, old.status == status, !old.isRacilyClean {
                     records.append(record(index, old))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 } else {
                     toRead.append((position, records.count, old != nil))
                     records.append(placeholder(index))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 }
             case .link(let target, let targetStatus?, _) where targetStatus.isRegularFile:
                 if let old, old.linkTarget == target, old.status == targetStatus, !old.isRacilyClean {
                     records.append(record(index, old))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 } else {
                     toRead.append((position, records.count, old != nil))
                     records.append(placeholder(index))
+                    recordPaths.append(Int32(truncatingIfNeeded: index))
                 }
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
+                recordPaths.append(Int32(truncatingIfNeeded: index))
                 if !sameStoredData(old, entry) {
                     changes.append((position, entry))
                 }
@@ -79,46 +124,58 @@ struct RecordsBatch {
             unresolved += 1
         }
 
+        // The changes found so far go to the index first. Each block of files is hashed on all
+        // cores while the changes of the block before it are stored.
+        let writer = BackgroundWrite(IndexStore(state.connection))
+        changes.sort { $0.position < $1.position }
+        writer.append(rows(for: changes))
+        changes = []
+
         let rootBytes = PathEncoding.bytes(of: root)
         let backend = SHA256.Backend.preferred
-        let readList = toRead
-        let outcomes = ParallelWork.map(count: readList.count, makeContext: { FileHasher(backend: backend) }) { slot, hasher in
-            let index = paths.index(atSortedPosition: readList[slot].position)
-            let path = paths.withPath(index) { absolutePath(rootBytes, $0) }
-            return Self.read(path, displayPath: relativePaths[index], hasher: &hasher)
-        }
+        // Locals, so that the closure does not copy the whole batch for each file.
+        let pathList = paths
+        let names = relativePaths
         var unfilledSlots: Set<Int> = []
-        for (read, outcome) in zip(readList, outcomes) {
-            let index = paths.index(atSortedPosition: read.position)
-            switch outcome {
-            case .hashed(let digest, let status):
-                state.statistics.filesRead += 1
-                state.statistics.bytesRead += status.size
-                let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
-                let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
-                records[read.slot] = record(index, entry)
-                changes.append((read.position, entry))
-            case .vanished:
-                if read.hasEntry {
-                    changes.append((read.position, nil))
-                }
-                missing.append(read.position)
-                unfilledSlots.insert(read.slot)
-            case .failed(let error):
-                firstError = firstError ?? error
-                unfilledSlots.insert(read.slot)
+        for blockStart in stride(from: 0, to: toRead.count, by: Self.readBlockCount) {
+            let block = Array(toRead[blockStart..<min(toRead.count, blockStart + Self.readBlockCount)])
+            let outcomes = ParallelWork.map(count: block.count, makeContext: { FileHasher(bufferSize: Self.readBufferSize, backend: backend) }) { slot, hasher in
+                let index = pathList.index(atSortedPosition: block[slot].position)
+                let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
+                return Self.read(path, displayPath: names[index], hasher: &hasher)
             }
+            for (read, outcome) in zip(block, outcomes) {
+                let index = paths.index(atSortedPosition: read.position)
+                switch outcome {
+                case .hashed(let digest, let status):
+                    state.statistics.filesRead += 1
+                    state.statistics.bytesRead += status.size
+                    let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
+                    let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
+                    records[read.slot] = record(index, entry)
+                    changes.append((read.position, entry))
+                case .vanished:
+                    if read.hasEntry {
+                        changes.append((read.position, nil))
+                    }
+                    missing.append(read.position)
+                    unfilledSlots.insert(read.slot)
+                case .failed(let error):
+                    firstError = firstError ?? error
+                    unfilledSlots.insert(read.slot)
+                }
+            }
+            writer.append(rows(for: changes))
+            changes = []
         }
         if !unfilledSlots.isEmpty {
-            records = records.indices.filter { !unfilledSlots.contains($0) }.map { records[$0] }
+            let kept = records.indices.filter { !unfilledSlots.contains($0) }
+            records = kept.map { records[$0] }
+            recordPaths = kept.map { recordPaths[$0] }
         }
 
-        changes.sort { $0.position < $1.position }
-        let rows = changes.map { change in
-            (key: paths.withPath(paths.index(atSortedPosition: change.position)) { Array($0) }, entry: change.entry)
-        }
         do {
-            try IndexStore(state.connection).write(rows)
+            try writer.finish()
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
@@ -126,14 +183,25 @@ struct RecordsBatch {
             throw .failed(firstError)
         }
         missing.sort()
-        return (records, missing.map { relativePaths[paths.index(atSortedPosition: $0)] })
+        return Output(records: records, recordPaths: recordPaths, missing: missing.map { path(paths.index(atSortedPosition: $0)) })
     }
 
     // MARK: - Helpers
 
+    private func path(_ index: Int) -> String {
+        relativePaths[index]
+    }
+
+    /// Returns the index rows of `changes`, keyed by the raw path bytes.
+    private func rows(for changes: [(position: Int, entry: IndexEntry?)]) -> [(key: [UInt8], entry: IndexEntry?)] {
+        changes.map { change in
+            (key: paths.withPath(paths.index(atSortedPosition: change.position)) { Array($0) }, entry: change.entry)
+        }
+    }
+
     private func record(_ index: Int, _ entry: IndexEntry) -> FileRecord {
         FileRecord(
-            path: relativePaths[index],
+            path: path(index),
             digest: entry.digest,
             size: entry.status.size,
             mode: entry.status.mode & 0o7777,
@@ -143,7 +211,7 @@ struct RecordsBatch {
 
     /// A record for a file still to be read, at the slot its real record takes.
     private func placeholder(_ index: Int) -> FileRecord {
-        FileRecord(path: relativePaths[index], digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
+        FileRecord(path: path(index), digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
     }
 
     private func sameStoredData(_ old: IndexEntry?, _ new: IndexEntry) -> Bool {

@@ -80,4 +80,27 @@ import TestSupport
         #expect(missing.isEmpty)
         #expect(records.first { $0.path == name }?.digest == SHA256.hash(""))
     }
+
+    @Test func readsInSeveralBlocksStoreEveryFile() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        var files: [String: String] = [:]
+        let count = 2 * RecordsBatch.readBlockCount + 5
+        for number in 0..<count {
+            files["dir\(number % 50)/file\(number)"] = "content \(number)"
+        }
+        let paths = try writeAgedFiles(files, in: folder)
+        let database = "\(folder.path)/index.db"
+        let index = try HashIndex(path: database)
+
+        // Prefixes that leave out the index at the root.
+        let first = try index.hashTree(root: folder.path, prefixes: (0..<50).map { "dir\($0)" })
+        let second = try index.records(root: folder.path, relativePaths: paths)
+
+        #expect(first.records.count == count)
+        #expect(index.statistics.filesRead == count)
+        #expect(second.records == first.records)
+        #expect(try sqlite(database, "SELECT count(*) FROM files") == "\(count)")
+        #expect(first.records.first { $0.path == "dir7/file4107" }?.digest == SHA256.hash("content 4107"))
+    }
 }
