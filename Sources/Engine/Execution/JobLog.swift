@@ -37,14 +37,10 @@ final class JobLog: Sendable {
     }
 
     /// Creates `folder` and its missing parents, as `mkdir -p` does.
+    ///
+    /// An existing folder costs one `stat`, which matters because every job's start calls this.
     private static func createFolder(_ folder: String) throws(SystemError) {
-        var prefix = folder.hasPrefix("/") ? "" : "."
-        for component in folder.split(separator: "/") {
-            prefix += "/\(component)"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw SystemError(call: "mkdir", subject: prefix, code: errno)
-            }
-        }
+        try FileOperations.createDirectories(folder)
     }
 
     deinit {

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -105,6 +106,21 @@ enum FileOperations {
             }
             capacity *= 4
         }
+    }
+
+    /// Resolved workspace roots, by the path they were given as. A root does not move while
+    /// dagrun runs, and resolving it costs a `readlink` per path component on every walk.
+    private static let resolvedRoots = Mutex<[String: String]>([:])
+
+    /// Returns the workspace root `root` with every symbolic link resolved, or `root` itself when
+    /// it cannot be resolved; remembered for the life of the process.
+    static func resolvedRoot(_ root: String) -> String {
+        if let known = resolvedRoots.withLock({ $0[root] }) {
+            return known
+        }
+        let resolved = resolvedPath(root) ?? root
+        resolvedRoots.withLock { $0[root] = resolved }
+        return resolved
     }
 
     /// Returns `path` with every symbolic link resolved, or nil when it cannot be resolved.

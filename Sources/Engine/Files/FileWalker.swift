@@ -83,7 +83,7 @@ private struct Walk {
 
     init(root: String, set: GlobSet) throws(SystemError) {
         self.root = root
-        self.resolvedRoot = FileOperations.resolvedPath(root) ?? root
+        self.resolvedRoot = FileOperations.resolvedRoot(root)
         self.set = set
         var reserved = Set<DirectoryIdentity>()
         for name in Self.reservedNames {
