@@ -105,7 +105,7 @@ lines = [
     "10 layers of 100 jobs, each needing two jobs of the layer before; each job writes one small file "
     "(for dagrun it is also collected as the job's artifact and cached).",
     "ninja runs each edge with `/bin/sh` (dash here); `ninja-bash` runs the same graph with "
-    "`bash -e -o pipefail`, the shell every dagrun job runs in, which costs about 3 ms more per job to start.",
+    "`bash -e -o pipefail`, the shell every dagrun job runs in, which is slower to start than dash.",
     f"Load average when the report was written: {' '.join(load)}.",
     "",
     "| case | dagrun | ninja | ninja-bash | make | dagrun / ninja | dagrun / ninja-bash | dagrun / make |",
