@@ -72,9 +72,10 @@ public struct ActionCache: Sendable {
 
     /// Returns the entry for `key`, or nil when there is none.
     ///
-    /// A damaged or unreadable entry is removed and counts as a miss; the reason is appended
-    /// to `warnings`.
-    public func entry(for key: Digest, warnings: inout [String]) -> Entry? {
+    /// A damaged or unreadable entry counts as a miss, and the reason is appended to `warnings`.
+    /// The damaged file is removed unless `discardsDamaged` is false, which `status` passes
+    /// because it changes nothing on disk.
+    public func entry(for key: Digest, warnings: inout [String], discardsDamaged: Bool = true) -> Entry? {
         let entryPath = path(for: key)
         let bytes: [UInt8]
         do {
@@ -86,13 +87,19 @@ public struct ActionCache: Sendable {
             return nil
         }
 
+        let reason: String
         switch Self.decodeEntry(bytes) {
         case .success(let entry) where entry.key == key:
             return entry
         case .success(let entry):
-            discardDamagedEntry(at: entryPath, reason: "it is for key \(entry.key.shortHex)", warnings: &warnings)
-        case .failure(let reason):
-            discardDamagedEntry(at: entryPath, reason: reason.description, warnings: &warnings)
+            reason = "it is for key \(entry.key.shortHex)"
+        case .failure(let failure):
+            reason = failure.description
+        }
+        if discardsDamaged {
+            discardDamagedEntry(at: entryPath, reason: reason, warnings: &warnings)
+        } else {
+            warnings.append("the cache entry '\(entryPath)' is damaged (\(reason)); the next run replaces it")
         }
         return nil
     }

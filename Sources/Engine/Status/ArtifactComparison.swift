@@ -65,30 +65,3 @@ struct ArtifactComparison: Sendable {
             && record.mode & 0o7777 == entry.mode & 0o7777
     }
 }
-
-extension ActionCache {
-    /// Returns the entry for `key`, or nil when there is none or it cannot be used.
-    ///
-    /// Unlike `entry(for:warnings:)`, this leaves a damaged entry in place, so `status` changes
-    /// nothing; the next `run` removes it.
-    func storedEntry(for key: Digest, warnings: inout [String]) -> Entry? {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileOperations.readFile(path(for: key))
-        } catch where error.code == ENOENT {
-            return nil
-        } catch {
-            warnings.append("cannot read cache entry: \(error)")
-            return nil
-        }
-        switch Self.decodeEntry(bytes) {
-        case .success(let entry) where entry.key == key:
-            return entry
-        case .success:
-            warnings.append("the cache entry '\(path(for: key))' is for another key; the next run replaces it")
-        case .failure(let reason):
-            warnings.append("the cache entry '\(path(for: key))' is damaged (\(reason)); the next run replaces it")
-        }
-        return nil
-    }
-}

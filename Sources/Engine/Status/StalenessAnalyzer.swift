@@ -160,7 +160,7 @@ public struct StalenessAnalyzer: Sendable {
         lastSuccess: JobState.Run,
         warnings: inout [String]
     ) throws -> [StaleReason] {
-        guard let entry = actionCache.storedEntry(for: lastSuccess.keyDigest, warnings: &warnings) else {
+        guard let entry = actionCache.entry(for: lastSuccess.keyDigest, warnings: &warnings, discardsDamaged: false) else {
             return [.noCachedResult]
         }
         return try comparison.differences(of: job, from: entry.manifest)
@@ -169,7 +169,7 @@ public struct StalenessAnalyzer: Sendable {
     /// Returns the artifact digest of the stored result for `key` when a run could restore it:
     /// the entry exists and the blob store contains every file of it.
     private func restorableResult(for key: Digest, warnings: inout [String]) -> Digest? {
-        guard let entry = actionCache.storedEntry(for: key, warnings: &warnings) else {
+        guard let entry = actionCache.entry(for: key, warnings: &warnings, discardsDamaged: false) else {
             return nil
         }
         guard entry.manifest.blobDigests.allSatisfy(comparison.blobs.contains) else {
