@@ -65,6 +65,17 @@ struct RecordsBatch {
         var missing: [Int] = []
         var firstError: HashingError?
 
+        /// Keeps the index's record of an unchanged file, or queues the file to be read.
+        func keepOrRead(index: Int, position: Int, old: IndexEntry?, isUnchanged: Bool) {
+            if let old, isUnchanged {
+                records.append(record(index, old))
+            } else {
+                toRead.append((position, records.count, old != nil))
+                records.append(placeholder(index))
+            }
+            recordPaths.append(Int32(truncatingIfNeeded: index))
+        }
+
         func resolve(_ position: Int, old: IndexEntry?) {
             let index = paths.index(atSortedPosition: position)
             switch observations[position] {
@@ -78,23 +89,11 @@ struct RecordsBatch {
             case .file(let status) where !status.isRegularFile:
                 firstError = firstError ?? .notAFile(path: path(index), type: status.typeName)
             case .file(let status):
-                if let old, old.linkTarget == nil, old.status == status, !old.isRacilyClean {
-                    records.append(record(index, old))
-                    recordPaths.append(Int32(truncatingIfNeeded: index))
-                } else {
-                    toRead.append((position, records.count, old != nil))
-                    records.append(placeholder(index))
-                    recordPaths.append(Int32(truncatingIfNeeded: index))
-                }
+                let isUnchanged = old.map { $0.linkTarget == nil && $0.status == status && !$0.isRacilyClean } ?? false
+                keepOrRead(index: index, position: position, old: old, isUnchanged: isUnchanged)
             case .link(let target, let targetStatus?, _) where targetStatus.isRegularFile:
-                if let old, old.linkTarget == target, old.status == targetStatus, !old.isRacilyClean {
-                    records.append(record(index, old))
-                    recordPaths.append(Int32(truncatingIfNeeded: index))
-                } else {
-                    toRead.append((position, records.count, old != nil))
-                    records.append(placeholder(index))
-                    recordPaths.append(Int32(truncatingIfNeeded: index))
-                }
+                let isUnchanged = old.map { $0.linkTarget == target && $0.status == targetStatus && !$0.isRacilyClean } ?? false
+                keepOrRead(index: index, position: position, old: old, isUnchanged: isUnchanged)
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
