@@ -15,7 +15,9 @@ extension HashIndex {
     ///
     /// One walk, which stats each file while its folder is open, one batch as
     /// `records(root:relativePaths:)` runs it, and at most one more transaction, for the
-    /// directory nodes that changed. An index found corrupt while the directory nodes are
+    /// directory nodes that changed and the mark that they match the files. When the whole root
+    /// is hashed, every file is unchanged and that mark is set, the stored directory nodes are
+    /// returned without computing them. An index found corrupt while the directory nodes are
     /// stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
     /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
     public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
@@ -61,7 +63,7 @@ extension HashIndex {
         }
     }
 
-    /// Returns the stored directory nodes when `current_tree` says they are the digests of the
+    /// Returns the stored directory nodes when `current_tree` marks them as the digests of the
     /// `fileCount` rows of `files`, or nil.
     ///
     /// With every scanned file kept as its row, and as many rows as files, the rows are exactly
