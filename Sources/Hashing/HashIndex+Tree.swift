@@ -15,7 +15,9 @@ extension HashIndex {
     ///
     /// One walk, which stats each file while its folder is open, one batch as
     /// `records(root:relativePaths:)` runs it, and at most one more transaction, for the
-    /// directory nodes that changed. An index found corrupt while the directory nodes are
+    /// directory nodes that changed and the mark that they match the files. When the whole root
+    /// is hashed, every file is unchanged and that mark is set, the stored directory nodes are
+    /// returned without computing them. An index found corrupt while the directory nodes are
     /// stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
     /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
     public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
@@ -23,14 +25,27 @@ extension HashIndex {
         let checkedTime = FileSystem.coarseNow()
         let scanned = try TreeScan(root: root).scan(under: prefixes)
         let batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
+        // Only a hash of the whole root leaves `directories` matching all of `files`.
+        let isWholeRoot = prefixes.contains { $0.isEmpty || $0 == "/" }
         var healed = false
         while true {
             let output = try run(batch)
             let records = output.records
-            let directories = DirectoryDigests.compute(for: records, paths: batch.paths, recordPaths: output.recordPaths)
-            let changed = try state.withLock { (state) throws(HashingError) -> [String]? in
+            let result = try state.withLock { (state) throws(HashingError) -> (directories: [String: Digest], changed: [String])? in
                 do throws(SQLiteError) {
-                    return try storeDirectories(directories, under: prefixes, connection: state.connection)
+                    if isWholeRoot && output.keptEveryEntry,
+                        let stored = try storedDirectories(ifCurrentFor: records.count, connection: state.connection)
+                    {
+                        return (stored, [])
+                    }
+                    let directories = DirectoryDigests.compute(for: records, paths: batch.paths, recordPaths: output.recordPaths)
+                    let changed = try storeDirectories(
+                        directories,
+                        under: prefixes,
+                        markingCurrentFor: isWholeRoot ? records.count : nil,
+                        connection: state.connection
+                    )
+                    return (directories, changed)
                 } catch where error.isCorruption && !healed {
                     // Closed first: closing later could delete the new index's WAL file.
                     state.connection.close()
@@ -40,17 +55,42 @@ extension HashIndex {
                     throw .index(path: path, operation: error.operation, message: error.message, code: error.code)
                 }
             }
-            guard let changed else {
+            guard let result else {
                 healed = true
                 continue
             }
-            return Tree(records: records, directories: directories, changedDirectories: changed)
+            return Tree(records: records, directories: result.directories, changedDirectories: result.changed)
         }
+    }
+
+    /// Returns the stored directory nodes when `current_tree` marks them as the digests of the
+    /// `fileCount` rows of `files`, or nil.
+    ///
+    /// With every scanned file kept as its row, and as many rows as files, the rows are exactly
+    /// the scanned files, so the stored digests are the ones `DirectoryDigests` would compute.
+    private func storedDirectories(ifCurrentFor fileCount: Int, connection: SQLiteConnection) throws(SQLiteError) -> [String: Digest]? {
+        let mark = try connection.prepare("SELECT file_count FROM current_tree")
+        guard try mark.step(), mark.integer(at: 0) == Int64(fileCount) else { return nil }
+        var stored: [String: Digest] = [:]
+        let select = try connection.prepare("SELECT path, digest FROM directories")
+        while try select.step() {
+            guard let digest = select.withBlob(at: 1, { Digest(raw: $0) }) else { return nil }
+            stored[PathEncoding.string(from: select.blob(at: 0))] = digest
+        }
+        return stored
     }
 
     /// Replaces the directory nodes under `prefixes` by `directories`, writing only the
     /// differences, and returns the paths of the nodes that changed.
-    private func storeDirectories(_ directories: [String: Digest], under prefixes: [String], connection: SQLiteConnection) throws(SQLiteError) -> [String] {
+    ///
+    /// With `fileCount`, the digests are those of the whole root, and `current_tree` is marked
+    /// if `files` has that many rows, which are then exactly the hashed files.
+    private func storeDirectories(
+        _ directories: [String: Digest],
+        under prefixes: [String],
+        markingCurrentFor fileCount: Int?,
+        connection: SQLiteConnection
+    ) throws(SQLiteError) -> [String] {
         let scopes = prefixes.map { PathEncoding.bytes(of: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
         func isInScope(_ path: [UInt8]) -> Bool {
             scopes.contains { scope in
@@ -75,7 +115,12 @@ extension HashIndex {
             }
         }
         let removals = Array(stored.keys)
-        guard !upserts.isEmpty || !removals.isEmpty else { return [] }
+        // NOTE: rows of deleted files stay in `files`, so such a tree is never marked current.
+        var marksCurrent = false
+        if let fileCount {
+            marksCurrent = try connection.integer("SELECT count(*) FROM files") == Int64(fileCount)
+        }
+        guard !upserts.isEmpty || !removals.isEmpty || marksCurrent else { return [] }
 
         try connection.execute("BEGIN IMMEDIATE")
         do {
@@ -89,6 +134,11 @@ extension HashIndex {
             for key in removals {
                 delete.bind(key, at: 1)
                 try delete.run()
+            }
+            // Counted again inside the transaction, in case another process wrote in between.
+            try connection.execute("DELETE FROM current_tree")
+            if marksCurrent, let fileCount, try connection.integer("SELECT count(*) FROM files") == Int64(fileCount) {
+                try connection.execute("INSERT INTO current_tree VALUES (\(fileCount))")
             }
             try connection.execute("COMMIT")
         } catch {

@@ -1,10 +1,11 @@
 // The hash index, `.dagrun/index.db`: what each input file looked like when it was last hashed.
 //
-// Schema, format version 1 (stored in `PRAGMA user_version`):
+// Schema, format version 2 (stored in `PRAGMA user_version`):
 //
 //     files(path BLOB PRIMARY KEY, size, mtime_ns, ctime_ns, inode, mode, digest BLOB,
 //           link_target BLOB, checked_ns) WITHOUT ROWID
 //     directories(path BLOB PRIMARY KEY, digest BLOB) WITHOUT ROWID
+//     current_tree(file_count)
 //
 // `path` is relative to the workspace root and contains the raw bytes of the name, so names that
 // are not valid UTF-8 round-trip. `size`, `mtime_ns`, `ctime_ns`, `inode` and `mode` (the whole
@@ -14,7 +15,9 @@
 // for the racy-clean rule: an entry whose mtime is within `racyWindow` of its
 // `checked_ns` might have been written again within the same timestamp tick, so it is hashed
 // again instead of trusted. `directories` holds the Merkle digest of each folder of the last
-// tree hash (see `DirectoryDigests`).
+// tree hash (see `DirectoryDigests`). `current_tree` has one row while `directories` holds
+// the digests of exactly the `file_count` rows of `files`, as a tree hash of the whole root
+// left them; every write to `files` deletes that row.
 //
 // The database runs in WAL mode with synchronous=NORMAL: each batch is one transaction, so a
 // process killed mid-write leaves the last committed state. A file that SQLite reports as
@@ -31,7 +34,7 @@ import Synchronization
 /// all cores inside it. Its methods block, so call them from a dedicated thread.
 public final class HashIndex: Sendable {
     /// The format version in `PRAGMA user_version`; another value starts a fresh index.
-    static let formatVersion: Int64 = 1
+    static let formatVersion: Int64 = 2
 
     /// How close to its check time a file's mtime makes the file racily clean, in nanoseconds.
     /// Two seconds covers FAT, the coarsest timestamps among common file systems. On ext4 and
@@ -157,6 +160,7 @@ public final class HashIndex: Sendable {
                 digest BLOB NOT NULL, link_target BLOB, checked_ns INTEGER NOT NULL
             ) WITHOUT ROWID;
             CREATE TABLE directories(path BLOB PRIMARY KEY, digest BLOB NOT NULL) WITHOUT ROWID;
+            CREATE TABLE current_tree(file_count INTEGER NOT NULL);
             PRAGMA user_version = \(formatVersion);
             COMMIT;
             """

@@ -68,8 +68,10 @@ struct IndexStore {
         }
     }
 
-    /// Stores `changes` inside a transaction that the caller began.
+    /// Stores `changes` inside a transaction that the caller began, and clears the mark that
+    /// the stored folder digests match the files (see `HashIndex.hashTree`).
     func store(_ changes: [(key: [UInt8], entry: IndexEntry?)]) throws(SQLiteError) {
+        try connection.execute("DELETE FROM current_tree")
         let upsert = try connection.prepare("INSERT OR REPLACE INTO files VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         let delete = try connection.prepare("DELETE FROM files WHERE path = ?1")
         for change in changes {

@@ -13,6 +13,9 @@ struct RecordsBatch {
         /// The index in `paths` of each record's path.
         var recordPaths: [Int32]
         var missing: [String]
+        /// Whether every path had an index entry that was kept as stored, so the batch
+        /// wrote nothing.
+        var keptEveryEntry: Bool
     }
 
     /// The read buffer of each hashing thread. Small enough to stay in a core's L2 cache, so
@@ -64,11 +67,13 @@ struct RecordsBatch {
         var changes: [(position: Int, entry: IndexEntry?)] = []
         var missing: [Int] = []
         var firstError: HashingError?
+        var keptCount = 0
 
         /// Keeps the index's record of an unchanged file, or queues the file to be read.
         func keepOrRead(index: Int, position: Int, old: IndexEntry?, isUnchanged: Bool) {
             if let old, isUnchanged {
                 records.append(record(index, old))
+                keptCount += 1
             } else {
                 toRead.append((position, records.count, old != nil))
                 records.append(placeholder(index))
@@ -98,7 +103,9 @@ struct RecordsBatch {
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
                 recordPaths.append(Int32(truncatingIfNeeded: index))
-                if !sameStoredData(old, entry) {
+                if sameStoredData(old, entry) {
+                    keptCount += 1
+                } else {
                     changes.append((position, entry))
                 }
             }
@@ -182,7 +189,12 @@ struct RecordsBatch {
             throw .failed(firstError)
         }
         missing.sort()
-        return Output(records: records, recordPaths: recordPaths, missing: missing.map { path(paths.index(atSortedPosition: $0)) })
+        return Output(
+            records: records,
+            recordPaths: recordPaths,
+            missing: missing.map { path(paths.index(atSortedPosition: $0)) },
+            keptEveryEntry: keptCount == paths.count
+        )
     }
 
     // MARK: - Helpers

@@ -165,4 +165,36 @@ extension TreeTests {
         #expect(changed.changedDirectories == ["", "docs", "src", "src/lib"])
         #expect(try sqlite(database, "SELECT count(*) FROM directories") == "3")
     }
+
+    @Test func storedDirectoryNodesServeOnlyWhileTheFilesMatch() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try writeAgedFiles(["top.txt": "t", "src/a.c": "a", "src/lib/b.c": "b"], in: folder)
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/.dagrun", withIntermediateDirectories: true)
+        let database = "\(folder.path)/.dagrun/index.db"
+        let index = try HashIndex(path: database)
+
+        let first = try index.hashTree(root: folder.path)
+        #expect(try sqlite(database, "SELECT file_count FROM current_tree") == "3")
+        #expect(try index.hashTree(root: folder.path).directories == first.directories)
+
+        // A write to the files table outside `hashTree` makes the stored nodes stale.
+        try writeAgedFiles(["src/a.c": "A"], in: folder)
+        _ = try index.records(root: folder.path, relativePaths: ["src/a.c"])
+        #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
+        let edited = try index.hashTree(root: folder.path)
+        #expect(edited.changedDirectories == ["", "src"])
+        #expect(edited.directories == index.directoryDigests(for: edited.records))
+        #expect(try sqlite(database, "SELECT file_count FROM current_tree") == "3")
+
+        // A hash under a prefix stores the nodes of its files only, and a file gone from disk
+        // keeps its row, so neither leaves the stored nodes marked as the whole tree's.
+        _ = try index.hashTree(root: folder.path, prefixes: ["src"])
+        #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
+        try FileManager.default.removeItem(atPath: "\(folder.path)/top.txt")
+        let removed = try index.hashTree(root: folder.path)
+        #expect(removed.directories == index.directoryDigests(for: removed.records))
+        #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
+        #expect(try index.hashTree(root: folder.path).directories == removed.directories)
+    }
 }
