@@ -19,11 +19,11 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 /// Every module's user-facing errors conform, so the command line prints them one way:
 /// `dagrun: error: <location>: <message>`, then the hint on its own line.
 public protocol UserError: Error, Sendable {
-    /// What is wrong, naming the offending value.
+    /// The problem, naming the offending value.
     var message: String { get }
-    /// Where the offending value is, when it comes from a file.
+    /// The offending value's place in a file, when it comes from one.
     var location: SourceLocation? { get }
-    /// What to do about it, as a full sentence; nil when the message already says it.
+    /// The fix, as a full sentence, or nil when the message already contains it.
     var hint: String? { get }
     /// The process exit status: 2 for invalid usage or input, 1 for a failed job.
     var exitStatus: Int32 { get }

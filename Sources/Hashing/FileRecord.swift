@@ -1,4 +1,4 @@
-/// One file of a tree, as the hash index knows it.
+/// One file of a tree, as the hash index records it.
 public struct FileRecord: Sendable, Hashable {
     /// The path relative to the root: "/"-separated, without "./". Names that are not valid
     /// UTF-8 carry each invalid byte as a private-use scalar (see `TreeWalker`).

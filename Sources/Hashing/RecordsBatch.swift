@@ -220,7 +220,7 @@ struct RecordsBatch {
         )
     }
 
-    /// A record for a file still to be read, at the slot its real record takes.
+    /// Returns a stand-in record for a file still to be read, at the slot its real record takes.
     private func placeholder(_ index: Int) -> FileRecord {
         FileRecord(path: path(index), digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0)
     }

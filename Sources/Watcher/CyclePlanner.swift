@@ -1,6 +1,6 @@
 import Engine
 
-/// What one batch of changes asks of watch mode: the jobs its paths trigger, and why.
+/// The plan for one batch of changes: the jobs its paths trigger, and why.
 struct CyclePlan: Sendable, Equatable {
     /// The jobs whose `inputs` match a changed path, with the paths and the deciding pattern.
     var triggers: [ChangeMapper.Trigger]

@@ -34,10 +34,7 @@ extension WatchCycles {
             lock = try await offload {
                 try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
                 let lock = WorkspaceLock(path: workspace.lockPath)
-                try lock.acquire { owner in
-                    let holder = owner.map { "process \($0)" } ?? "another dagrun process"
-                    console.line("dagrun: waiting for \(holder), which holds the lock \(workspace.relativePath(workspace.lockPath))", to: .error)
-                }
+                try lock.acquire(reportingTo: console, displayPath: workspace.relativePath(workspace.lockPath))
                 return CycleLock(lock: lock)
             }
         } catch {

@@ -182,7 +182,8 @@ struct WatchCycles {
             options: JobPipeline.Options(
                 cacheDisabled: settings.cacheDisabled,
                 interrupt: interrupt,
-                skipsUnchangedFailures: skipsUnchangedFailures
+                skipsUnchangedFailures: skipsUnchangedFailures,
+                reportsReasons: output.isJSON || output.console.verbosity == .verbose
             ),
             report: output.report
         )
@@ -226,7 +227,7 @@ struct WatchCycles {
         ))
     }
 
-    /// The paths of `batch` that were created during it and no longer exist.
+    /// Returns the paths of `batch` that were created during it and no longer exist.
     static func transientPaths(in batch: ChangeBatch, root: String) -> Set<String> {
         var result: Set<String> = []
         for change in batch.changes where !change.kinds.isDisjoint(with: [.created, .movedIn]) {

@@ -87,7 +87,7 @@ public final class WatchSession: Sendable {
         }
     }
 
-    /// What the caller of `interrupt()` does next.
+    /// The caller's next step after `interrupt()`.
     public enum InterruptResponse: Sendable, Equatable {
         /// Nothing runs (or the interrupt repeats): exit with status 130 now.
         case exitNow
@@ -150,7 +150,7 @@ public final class WatchSession: Sendable {
     ///
     /// While the session is idle or waits for the lock, it ends at once. While a cycle runs, the
     /// first interrupt stops new jobs and terminates the running jobs' process groups, and the
-    /// cycle then ends as interrupted; a second one asks for an exit at once.
+    /// cycle then ends as interrupted. A second one returns `.exitNow`.
     public func interrupt() -> InterruptResponse {
         let response: InterruptResponse = phase.withLock { phase in
             switch phase {
@@ -211,7 +211,7 @@ public final class WatchSession: Sendable {
     }
 }
 
-/// What one watch cycle did, for callers that follow the session, such as tests.
+/// The record of one watch cycle, for callers that follow the session, such as tests.
 public struct CycleRecord: Sendable, Equatable {
     /// 1 for the first run, then one more per cycle.
     public var number: Int

@@ -136,7 +136,7 @@ import TestSupport
     @Test func inputEditedDuringRunKeepsJobStale() async throws {
         let workspace = try TemporaryDirectory()
         defer { workspace.remove() }
-        // The job stands in for a user who saves a file while the job runs.
+        // The job plays a user who saves a file while the job runs.
         try workspace.write("workflow.yml", """
             jobs:
               - name: edits

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import Engine
 
-/// Records the order jobs start and end in, and fails the jobs it is told to.
+/// Records the order jobs start and end in, and fails the jobs named in `failing`.
 private final class RecordingProcessor: JobProcessor {
     let failing: Set<Job.Name>
     let log = Mutex<[String]>([])

@@ -28,7 +28,7 @@ public enum CommandRunner {
         return folder.appendingPathComponent("dagrun").path
     }
 
-    /// The environment tests run commands with: this process's, without colour, plus `extra`.
+    /// Returns the environment tests run commands with: this process's, without colour, plus `extra`.
     public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
@@ -48,8 +48,8 @@ public enum CommandRunner {
 
     /// Runs `executable` (a path, or a name looked up in PATH) and waits at most `timeout` seconds.
     ///
-    /// The wait happens on a Dispatch thread, not on the caller's: Swift Testing runs tests on a
-    /// pool with one thread per core, and a test that blocked it for the length of a child
+    /// The wait happens on a Dispatch thread, not on the caller's. Swift Testing runs tests on a
+    /// pool with one thread per core, so a test that blocked it for the length of a child
     /// process would starve every other test. Output is collected on background threads so that a
     /// chatty program cannot fill a pipe. A program still running at the timeout is killed and
     /// the result has status -1.

@@ -43,7 +43,18 @@ public final class WorkspaceLock {
         recordOwner()
     }
 
-    /// Releases the lock; safe to call more than once.
+    /// Takes the lock, and prints on `console`'s standard error which process it waits for when
+    /// another one holds it.
+    ///
+    /// - Parameter displayPath: the lock file's path as the user should see it.
+    public func acquire(reportingTo console: Console, displayPath: String) throws(SystemError) {
+        try acquire { owner in
+            let holder = owner.map { "process \($0)" } ?? "another dagrun process"
+            console.line("dagrun: waiting for \(holder), which holds the workspace lock \(displayPath)", to: .error)
+        }
+    }
+
+    /// Releases the lock. Calling it again does nothing.
     public func release() {
         guard descriptor >= 0 else { return }
         _ = flock(descriptor, LOCK_UN)
@@ -51,7 +62,7 @@ public final class WorkspaceLock {
         descriptor = -1
     }
 
-    /// The PID written by the current holder, or nil when the file holds none.
+    /// Returns the PID written by the current holder, or nil when the file contains none.
     public func currentOwner() -> Int32? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }

@@ -3,7 +3,7 @@ import Foundation
 import Hashing
 
 extension JobStateStore {
-    /// The folder that contains `job`'s components files, one per cache key.
+    /// Returns the folder of `job`'s components files, one per cache key.
     public func componentsDirectory(for job: Job.Name) -> String {
         "\(directory)/components/\(job.rawValue)"
     }

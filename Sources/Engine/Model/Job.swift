@@ -37,9 +37,9 @@ public struct Job: Sendable, Hashable {
     public var timeout: Duration?
     /// The job's own `env`, applied over the workflow's.
     public var env: [String: String]
-    /// False when the workflow says `cache: false`: the job runs every time.
+    /// False when the workflow sets `cache: false`, so the job runs every time.
     public var cacheEnabled: Bool
-    /// Where the job's entry starts in the workflow file.
+    /// The start of the job's entry in the workflow file.
     public var location: SourceLocation?
 
     public init(

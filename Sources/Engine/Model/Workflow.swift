@@ -4,7 +4,7 @@ import Basics
 public struct Workflow: Sendable {
     /// The path of the workflow file, as given on the command line.
     public var file: String
-    /// The absolute path of the workspace root, the folder that holds the workflow file.
+    /// The absolute path of the workspace root, the folder that contains the workflow file.
     public var root: String
     /// The workflow-level `env`, applied to every job under the job's own `env`.
     public var env: [String: String]
@@ -23,7 +23,7 @@ public struct Workflow: Sendable {
         jobs.first { $0.name == name }
     }
 
-    /// The environment declared for `job`: the workflow's `env` with the job's own over it.
+    /// Returns the environment declared for `job`: the workflow's `env` with the job's own over it.
     public func declaredEnvironment(for job: Job) -> [String: String] {
         env.merging(job.env) { _, jobValue in jobValue }
     }

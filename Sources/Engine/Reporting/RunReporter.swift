@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Text mode prints a line per start, cache hit, retry, success, failure and skip, then a
 /// summary. A job's output is printed as one block after its success line, each line prefixed
-/// with the job's name, so parallel jobs never interleave; at verbose level the lines are
+/// with the job's name, so parallel jobs never interleave. At verbose level the lines are
 /// printed as they arrive instead, and at quiet level not at all. A failed job shows the end of
 /// its log. JSON mode prints every event, job output lines included, whatever the verbosity.
 /// Thread-safe, because the console serializes writes and the buffers sit behind a lock.
@@ -14,7 +14,7 @@ public struct RunReporter: Sendable {
         case text, json
     }
 
-    /// The most output lines of one job printed in its block; the rest are in its log.
+    /// The maximum number of a job's output lines printed in its block. The rest are in its log.
     public static let blockLineLimit = 200
 
     public let console: Console

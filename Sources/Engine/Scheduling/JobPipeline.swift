@@ -18,11 +18,21 @@ public struct JobPipeline: JobProcessor {
         /// True to skip a job whose last run failed with the cache key it has now, as watch mode
         /// does: such a job runs again only once its inputs or upstream artifacts change.
         public var skipsUnchangedFailures = false
+        /// True to list why each job runs in its `started` event. Listing them reads and compares
+        /// the last run's cache key components, which for 100,000 inputs costs about half a
+        /// second, so callers set it only when the reasons are printed (`-v`, `--json`).
+        public var reportsReasons = true
 
-        public init(cacheDisabled: Bool = false, interrupt: InterruptFlag = InterruptFlag(), skipsUnchangedFailures: Bool = false) {
+        public init(
+            cacheDisabled: Bool = false,
+            interrupt: InterruptFlag = InterruptFlag(),
+            skipsUnchangedFailures: Bool = false,
+            reportsReasons: Bool = true
+        ) {
             self.cacheDisabled = cacheDisabled
             self.interrupt = interrupt
             self.skipsUnchangedFailures = skipsUnchangedFailures
+            self.reportsReasons = reportsReasons
         }
     }
 
@@ -149,7 +159,7 @@ public struct JobPipeline: JobProcessor {
         before: CacheKey.Components,
         upstreamArtifacts: [Job.Name: Digest]
     ) async -> JobOutcome {
-        let reasons = await staleReasons(job, key: key, components: before)
+        let reasons = options.reportsReasons ? await staleReasons(job, key: key, components: before) : []
         report(.started(job: job.name, attempt: 1, attempts: job.retries + 1, reasons: reasons))
 
         let report = self.report

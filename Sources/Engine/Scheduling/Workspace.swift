@@ -4,7 +4,7 @@
 /// moved by `--cache-dir` or `DAGRUN_CACHE_DIR`, the cache. Collected artifacts go to
 /// `artifacts/<job>/` under the root.
 public struct Workspace: Sendable {
-    /// The absolute path of the folder that holds the workflow file.
+    /// The absolute path of the folder that contains the workflow file.
     public let root: String
     /// `.dagrun` under the root.
     public let stateDirectory: String
@@ -28,7 +28,7 @@ public struct Workspace: Sendable {
     /// The parent of every `artifacts/<job>/` folder.
     public var artifactsDirectory: String { root + "/artifacts" }
 
-    /// The folder that holds `job`'s collected artifacts.
+    /// Returns the folder that contains `job`'s collected artifacts.
     public func artifactsDirectory(for job: Job.Name) -> String {
         artifactsDirectory + "/" + job.rawValue
     }

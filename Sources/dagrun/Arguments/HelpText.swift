@@ -35,7 +35,7 @@ enum HelpText {
         2 invalid usage or an invalid workflow; 130 interrupted.
         """
 
-    /// The help of one command, or nil for a name that is not a command.
+    /// Returns the help of one command, or nil for a name that is not a command.
     static func help(for command: String) -> String? {
         switch command {
         case "run": return run

@@ -1,4 +1,5 @@
 import Basics
+import Engine
 
 /// Turns `CommandLine.arguments` into an `Invocation`, or a `UsageError` that names the bad token.
 enum InvocationParser {
@@ -146,7 +147,7 @@ enum InvocationParser {
             guard name == "watch" else { return .run(run) }
             var watch = Invocation.WatchOptions(run: run)
             if let text = value("--debounce") {
-                guard let debounce = parseDurationArgument(text) else {
+                guard let debounce = parseDuration(text) else {
                     throw UsageError.invalidValue(text, option: "--debounce", command: name, expected: "a duration such as 100ms, 1s or 0.5")
                 }
                 watch.debounce = debounce
@@ -201,16 +202,5 @@ enum InvocationParser {
             throw UsageError.unexpectedArgument(positionals[1], command: command)
         }
         return chosen
-    }
-
-    /// Parses `100ms`, `1s`, `2m` or a bare number of seconds.
-    static func parseDurationArgument(_ text: String) -> Duration? {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for unit in units where text.hasSuffix(unit.suffix) {
-            guard let number = Double(text.dropLast(unit.suffix.count)), number >= 0, number.isFinite else { return nil }
-            return .milliseconds(Int64((number * unit.seconds * 1000).rounded()))
-        }
-        guard let seconds = Double(text), seconds >= 0, seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

@@ -19,10 +19,7 @@ enum CacheCommand {
             // Both remove files that a concurrent run may be writing, so they take the run's lock.
             try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
             let lock = WorkspaceLock(path: workspace.lockPath)
-            try lock.acquire { owner in
-                let holder = owner.map { "process \($0)" } ?? "another dagrun process"
-                context.console.line("dagrun: waiting for \(holder), which holds the workspace lock", to: .error)
-            }
+            try lock.acquire(reportingTo: context.console, displayPath: workspace.relativePath(workspace.lockPath))
             defer { lock.release() }
             if case .cachePrune = command {
                 var warnings: [String] = []

@@ -2,7 +2,7 @@ import Basics
 import Engine
 import Foundation
 
-/// What every command needs: the console, the global options and the environment.
+/// The console, global options and environment that every command uses.
 struct CommandContext: Sendable {
     let console: Console
     let workflowFile: String
@@ -29,7 +29,7 @@ struct CommandContext: Sendable {
         return workflow
     }
 
-    /// The workspace of `workflow`, with the cache folder from `--cache-dir` or `DAGRUN_CACHE_DIR`.
+    /// Returns the workspace of `workflow`, with the cache folder from `--cache-dir` or `DAGRUN_CACHE_DIR`.
     func workspace(for workflow: Workflow) -> Workspace {
         let cacheDirectory = CacheDirectory(
             root: workflow.root,

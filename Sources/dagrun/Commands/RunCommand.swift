@@ -32,6 +32,7 @@ enum RunCommand {
             parallelJobs: options.parallelJobs ?? ProcessInfo.processInfo.activeProcessorCount,
             keepGoing: options.keepGoing,
             cacheDisabled: options.cacheDisabled,
+            reportsReasons: options.json || context.console.verbosity == .verbose,
             report: report
         )
         report(.finished(summary))

@@ -30,10 +30,7 @@ final class RunSession: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
         let lock = WorkspaceLock(path: workspace.lockPath)
         if waitsForLock {
-            try lock.acquire { owner in
-                let holder = owner.map { "process \($0)" } ?? "another dagrun process"
-                context.console.line("dagrun: waiting for \(holder), which holds the lock \(workspace.relativePath(workspace.lockPath))", to: .error)
-            }
+            try lock.acquire(reportingTo: context.console, displayPath: workspace.relativePath(workspace.lockPath))
         } else if try !lock.tryAcquire() {
             let holder = lock.currentOwner().map { "process \($0)" } ?? "another dagrun process"
             throw UsageError(
@@ -70,6 +67,7 @@ final class RunSession: @unchecked Sendable {
         parallelJobs: Int,
         keepGoing: Bool,
         cacheDisabled: Bool,
+        reportsReasons: Bool,
         report: @escaping @Sendable (RunEvent) -> Void
     ) async -> RunSummary {
         let executor = JobExecutor(logFolder: workspace.logDirectory, baseEnvironment: context.environment)
@@ -78,7 +76,7 @@ final class RunSession: @unchecked Sendable {
             workspace: workspace,
             index: index,
             executor: executor,
-            options: JobPipeline.Options(cacheDisabled: cacheDisabled, interrupt: interrupt),
+            options: JobPipeline.Options(cacheDisabled: cacheDisabled, interrupt: interrupt, reportsReasons: reportsReasons),
             report: report
         )
         let interrupt = self.interrupt
