@@ -13,9 +13,8 @@ extension HashIndex {
     /// entry of each file. Each folder is checked on all cores: its stat data must match the
     /// stored stamp, and each file's `fstatat` must match its entry, which must not be racily
     /// clean. No folder is read and no row of `files` is decoded, which is what makes the
-    /// no-change check cheaper than a scan. A symbolic link, a file the listing holds no
-    /// entry for, or any difference returns nil, and the caller hashes the tree the full
-    /// way; the work done until then is lost.
+    /// no-change check cheaper than a scan. A symbolic link, a file the listing has no
+    /// entry for, or any difference returns nil, and the caller hashes the tree the full way.
     ///
     /// The result is the one the full way would return. The mark in `current_tree` is cleared
     /// by every write to `files`, and set only by a tree hash of the whole root after it stored
@@ -27,15 +26,22 @@ extension HashIndex {
         let marked = state.withLock { state in try? state.connection.integer("SELECT count(*) FROM current_tree WHERE file_count = \(plan.fileCount)") }
         guard marked == 1 else { return nil }
 
-        let records = RecordSlots(count: plan.fileCount)
         let difference = DifferenceFlag()
         let rootBytes = PathEncoding.bytes(of: root)
-        _ = ParallelWork.map(count: plan.folders.count, minimumParallelCount: 2, makeContext: { [UInt8]() }) { index, scratch in
-            // Once one folder differs, the others are not worth checking.
-            if !difference.isRaised, !plan.folders[index].check(root: rootBytes, into: records, scratch: &scratch) {
-                difference.raise()
+        // The workers write each record in place, at the position the plan gave it.
+        let records = [FileRecord](unsafeUninitializedCapacity: plan.fileCount) { buffer, count in
+            buffer.initialize(repeating: FileRecord(path: "", digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0))
+            count = plan.fileCount
+            let slots = RecordSlots(buffer: buffer)
+            _ = ParallelWork.map(count: plan.folders.count, minimumParallelCount: 2, makeContext: { [UInt8]() }) { index, scratch in
+                // Once one folder differs, the others are not worth checking.
+                if !difference.isRaised, !plan.folders[index].check(root: rootBytes, into: slots, scratch: &scratch) {
+                    difference.raise()
+                }
             }
         }
+        // NOTE: the stats made before a difference was found are lost: a tree with one changed
+        // file pays about half of this check on top of the full way.
         guard !difference.isRaised else { return nil }
 
         return state.withLock { state -> Tree? in
@@ -45,7 +51,7 @@ extension HashIndex {
             state.statistics.filesStatted += plan.fileCount
             state.statistics.foldersReused += plan.folders.count
             state.statistics.unchangedTrees += 1
-            return Tree(records: records.array(), directories: directories, changedDirectories: [])
+            return Tree(records: records, directories: directories, changedDirectories: [])
         }
     }
 }
@@ -170,25 +176,11 @@ private struct UnchangedTreePlan: Sendable {
 ///
 /// Unchecked: each position is written by the one worker that checks its folder, and the array
 /// is read only after `ParallelWork.map` has returned, which orders the writes before the read.
-private final class RecordSlots: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<FileRecord>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: FileRecord(path: "", digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0))
-    }
-
-    deinit {
-        buffer.deinitialize()
-        buffer.deallocate()
-    }
+private struct RecordSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<FileRecord>
 
     func set(_ position: Int, to record: FileRecord) {
         buffer[position] = record
-    }
-
-    func array() -> [FileRecord] {
-        Array(buffer)
     }
 }
 
