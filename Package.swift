@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Swift modules
 
         .target(name: "Basics", dependencies: ["CSystem"]),
-        .target(name: "Hashing", dependencies: ["Basics", "CSHA256", "CSQLite"]),
+        .target(name: "Hashing", dependencies: ["Basics", "CSHA256", "CSQLite", "CSystem"]),
         .target(name: "Engine", dependencies: ["Basics", "Hashing", "CYAML"]),
         .target(name: "Watcher", dependencies: ["Basics", "Engine"]),
         .executableTarget(name: "dagrun", dependencies: ["Basics", "Engine", "Watcher"]),

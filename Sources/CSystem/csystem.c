@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,4 +29,17 @@ int csystem_pidfd_open(pid_t pid) {
 
 const char *csystem_signal_abbreviation(int signal) {
     return sigabbrev_np(signal);
+}
+
+int csystem_open_folder_path(const char *path) {
+    return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int csystem_file_system_type(const char *path, unsigned long long *type) {
+    struct statfs system;
+    if (statfs(path, &system) != 0) {
+        return -1;
+    }
+    *type = (unsigned long long)system.f_type;
+    return 0;
 }

@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import Basics
+import CSystem
 
 /// One folder's files and subfolders, sorted by name with a "/" after each folder's name, and
 /// the observation of each file, taken while the folder was open.
@@ -29,15 +30,25 @@ struct FolderListing: Sendable {
     private(set) var observations: [Observation] = []
     /// The index of the first subfolder's listing in the listings of the next depth.
     var firstChild = 0
+    /// The folder's stat data from just before `readdir`, or the stored stat data it matched
+    /// when the listing was reused. Nil when nothing could be listed.
+    private(set) var stamp: FolderStamp?
+    /// Whether the entries came from a stored listing instead of `readdir`.
+    private(set) var isReused = false
 
     /// Lists the folder at `path` under the absolute folder `root`, and observes its files
     /// when `observesFiles` is true.
+    ///
+    /// `stored` is the listing the hash index kept for this folder, and `trustedDevice` the
+    /// device whose folder times can be trusted (see `StoredFolder`). A folder whose stat data
+    /// still matches is not read, and its files are observed by their stored names. A stored
+    /// name that is gone or has become a folder means the folder changed after all, so it is read.
     ///
     /// A folder that no longer exists (`ENOENT` or `ENOTDIR`) lists nothing. Names of
     /// `TreeWalker.skippedRootNames` are left out at the root, and entries that are neither
     /// files, folders nor symbolic links are left out everywhere.
     /// - Throws: `HashingError.unreadableDirectory` when `opendir` fails for another reason.
-    init(root: [UInt8], path: [UInt8], observesFiles: Bool) throws(HashingError) {
+    init(root: [UInt8], path: [UInt8], observesFiles: Bool, stored: StoredFolder? = nil, trustedDevice: UInt64? = nil) throws(HashingError) {
         self.path = path
         var absolute = root
         if !path.isEmpty {
@@ -45,6 +56,9 @@ struct FolderListing: Sendable {
             absolute.append(contentsOf: path)
         }
         absolute.append(0)
+        if observesFiles, let stored, stored.isTrustworthy, stored.stamp.device == trustedDevice, reuse(stored, absolute: absolute, root: root) {
+            return
+        }
         let stream = absolute.withUnsafeBufferPointer { buffer in
             opendir(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
         }
@@ -60,6 +74,7 @@ struct FolderListing: Sendable {
         defer { closedir(stream) }
         let descriptor = dirfd(stream)
 
+        stamp = FolderStamp.of(descriptor: descriptor)
         readEntries(stream, descriptor: descriptor)
         names.withUnsafeBytes { all in
             entries.sort { first, second in
@@ -86,6 +101,62 @@ struct FolderListing: Sendable {
             subfolder.append(contentsOf: names[entry.nameRange])
             return subfolder
         }
+    }
+
+    /// Calls `body` with each entry's name, followed by "/" for a folder and by a NUL, in the
+    /// order of `entries`, and whether the entry is a folder.
+    func forEachName(_ body: (UnsafeRawBufferPointer, Bool) -> Void) {
+        names.withUnsafeBytes { all in
+            for entry in entries {
+                let end = entry.nameRange.upperBound + (entry.isFolder ? 2 : 1)
+                body(UnsafeRawBufferPointer(rebasing: all[entry.nameRange.lowerBound..<end]), entry.isFolder)
+            }
+        }
+    }
+
+    /// Takes the entries of `stored` and observes its files, if the folder at `absolute` has
+    /// the stored stat data and every stored file is still there and not a folder. Returns
+    /// false, with nothing taken, otherwise.
+    private mutating func reuse(_ stored: StoredFolder, absolute: [UInt8], root: [UInt8]) -> Bool {
+        let descriptor = absolute.withUnsafeBufferPointer { buffer in
+            csystem_open_folder_path(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
+        }
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard FolderStamp.of(descriptor: descriptor) == stored.stamp else { return false }
+
+        // The names stay where the listing has them, between the stored index entries.
+        names = stored.listing
+        let isWellFormed = names.withUnsafeBytes { bytes in
+            ListingCoding.forEachElement(of: bytes, decodesEntries: false) { element in
+                entries.append(Entry(nameStart: Int32(element.nameStart), nameCount: Int32(element.nameCount), isFolder: element.isFolder))
+            }
+        }
+        guard isWellFormed else {
+            names = []
+            entries = []
+            return false
+        }
+        observations.reserveCapacity(entries.count)
+        for entry in entries where !entry.isFolder {
+            let observation = observe(entry, in: descriptor, root: root)
+            var isStale = false
+            switch observation {
+            case .missing: isStale = true
+            case .file(let status): isStale = status.isDirectory
+            default: break
+            }
+            if isStale {
+                names = []
+                entries = []
+                observations = []
+                return false
+            }
+            observations.append(observation)
+        }
+        stamp = stored.stamp
+        isReused = true
+        return true
     }
 
     private static let skippedRootNameBytes = TreeWalker.skippedRootNames.map { Array($0.utf8) }

@@ -13,26 +13,39 @@ extension HashIndex {
     /// Lists the files under `prefixes` of `root` as `TreeWalker` does, returns their records
     /// and folder digests, and stores the folder digests as the index's directory nodes.
     ///
-    /// One walk, which stats each file while its folder is open, one batch as
-    /// `records(root:relativePaths:)` runs it, and at most one more transaction, for the
-    /// directory nodes that changed and the mark that they match the files. When the whole root
-    /// is hashed, every file is unchanged and that mark is set, the stored directory nodes are
-    /// returned without computing them. An index found corrupt while the directory nodes are
-    /// stored is replaced, as `records(root:relativePaths:)` does, and the tree hashed again.
+    /// When the whole root is hashed and nothing changed since the last such hash, the stored
+    /// folder listings give the result without a walk (see `unchangedTree`). Otherwise: one
+    /// walk, which stats each file while its folder is open, one batch as
+    /// `records(root:relativePaths:)` runs it, and at most two more transactions, one for the
+    /// folder listings that changed and one for the directory nodes that changed and the mark
+    /// that they match the files. A folder whose stat data matches its stored listing is not
+    /// read again (see `StoredFolder`). When the whole root is hashed, every file is unchanged
+    /// and that mark is set, the stored directory nodes are returned without computing them.
+    /// An index found corrupt while the directory nodes are stored is replaced, as
+    /// `records(root:relativePaths:)` does, and the tree hashed again.
     /// - Throws: `HashingError` as `TreeWalker.files(under:)` and `records(root:relativePaths:)` do.
     public func hashTree(root: String, prefixes: [String] = [""]) throws(HashingError) -> Tree {
         // Taken before the first stat, as the racy-clean rule needs.
         let checkedTime = FileSystem.coarseNow()
-        let scanned = try TreeScan(root: root).scan(under: prefixes)
-        let batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
+        var scan = TreeScan(root: root)
+        // A damaged index is healed by the batch below; until then no listing is reused.
+        scan.storedFolders = state.withLock { (try? FolderStore($0.connection).all()) ?? [:] }
+        scan.trustedDevice = PathEncoding.withCString(root) { FolderStamp.trustedDevice(of: $0) }
         // Only a hash of the whole root leaves `directories` matching all of `files`.
         let isWholeRoot = prefixes.contains { $0.isEmpty || $0 == "/" }
+        if isWholeRoot, let tree = unchangedTree(root: root, storedFolders: scan.storedFolders, trustedDevice: scan.trustedDevice) {
+            return tree
+        }
+        let scanned = try scan.scan(under: prefixes)
+        let batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
+        let scopes = Self.scopes(of: prefixes)
         var healed = false
         while true {
             let output = try run(batch)
             let records = output.records
             let result = try state.withLock { (state) throws(HashingError) -> (directories: [String: Digest], changed: [String])? in
                 do throws(SQLiteError) {
+                    try storeFolders(scanned.folders, output: output, stored: scan.storedFolders, scopes: scopes, checkedTime: checkedTime, state: &state)
                     if isWholeRoot && output.keptEveryEntry,
                         let stored = try storedDirectories(ifCurrentFor: records.count, connection: state.connection)
                     {
@@ -68,7 +81,7 @@ extension HashIndex {
     ///
     /// With every scanned file kept as its row, and as many rows as files, the rows are exactly
     /// the scanned files, so the stored digests are the ones `DirectoryDigests` would compute.
-    private func storedDirectories(ifCurrentFor fileCount: Int, connection: SQLiteConnection) throws(SQLiteError) -> [String: Digest]? {
+    func storedDirectories(ifCurrentFor fileCount: Int, connection: SQLiteConnection) throws(SQLiteError) -> [String: Digest]? {
         let mark = try connection.prepare("SELECT file_count FROM current_tree")
         guard try mark.step(), mark.integer(at: 0) == Int64(fileCount) else { return nil }
         var stored: [String: Digest] = [:]
@@ -91,18 +104,12 @@ extension HashIndex {
         markingCurrentFor fileCount: Int?,
         connection: SQLiteConnection
     ) throws(SQLiteError) -> [String] {
-        let scopes = prefixes.map { PathEncoding.bytes(of: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
-        func isInScope(_ path: [UInt8]) -> Bool {
-            scopes.contains { scope in
-                scope.isEmpty || path == scope || (path.starts(with: scope) && path.count > scope.count && path[scope.count] == UInt8(ascii: "/"))
-            }
-        }
-
+        let scopes = Self.scopes(of: prefixes)
         var stored: [[UInt8]: Digest] = [:]
         let select = try connection.prepare("SELECT path, digest FROM directories")
         while try select.step() {
             let path = select.blob(at: 0)
-            if isInScope(path), let digest = select.withBlob(at: 1, { Digest(raw: $0) }) {
+            if Self.isInScope(path, scopes), let digest = select.withBlob(at: 1, { Digest(raw: $0) }) {
                 stored[path] = digest
             }
         }
@@ -122,30 +129,33 @@ extension HashIndex {
         }
         guard !upserts.isEmpty || !removals.isEmpty || marksCurrent else { return [] }
 
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
+        try connection.writeTransaction { () throws(SQLiteError) in
             let upsert = try connection.prepare("INSERT OR REPLACE INTO directories VALUES (?1, ?2)")
             for (key, digest) in upserts {
                 upsert.bind(key, at: 1)
                 upsert.bind(digest.bytes, at: 2)
                 try upsert.run()
             }
-            let delete = try connection.prepare("DELETE FROM directories WHERE path = ?1")
-            for key in removals {
-                delete.bind(key, at: 1)
-                try delete.run()
-            }
+            try connection.deleteRows(of: "directories", paths: removals)
             // Counted again inside the transaction, in case another process wrote in between.
             try connection.execute("DELETE FROM current_tree")
             if marksCurrent, let fileCount, try connection.integer("SELECT count(*) FROM files") == Int64(fileCount) {
                 try connection.execute("INSERT INTO current_tree VALUES (\(fileCount))")
             }
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
         }
         let changed = upserts.map(\.0) + removals
         return changed.sorted { $0.lexicographicallyPrecedes($1) }.map { PathEncoding.string(from: $0) }
+    }
+
+    /// Returns the relative paths of `prefixes` as bytes, without a trailing "/".
+    static func scopes(of prefixes: [String]) -> [[UInt8]] {
+        prefixes.map { PathEncoding.bytes(of: $0.hasSuffix("/") ? String($0.dropLast()) : $0) }
+    }
+
+    /// Returns whether `path` is one of `scopes` or lies under one. "" covers every path.
+    static func isInScope(_ path: [UInt8], _ scopes: [[UInt8]]) -> Bool {
+        scopes.contains { scope in
+            scope.isEmpty || path == scope || (path.starts(with: scope) && path.count > scope.count && path[scope.count] == UInt8(ascii: "/"))
+        }
     }
 }

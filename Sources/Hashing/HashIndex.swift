@@ -1,11 +1,12 @@
 // The hash index, `.dagrun/index.db`: what each input file looked like when it was last hashed.
 //
-// Schema, format version 2 (stored in `PRAGMA user_version`):
+// Schema, format version 3 (stored in `PRAGMA user_version`):
 //
 //     files(path BLOB PRIMARY KEY, size, mtime_ns, ctime_ns, inode, mode, digest BLOB,
 //           link_target BLOB, checked_ns) WITHOUT ROWID
 //     directories(path BLOB PRIMARY KEY, digest BLOB) WITHOUT ROWID
 //     current_tree(file_count)
+//     folders(path BLOB PRIMARY KEY, mtime_ns, ctime_ns, inode, device, checked_ns, listing BLOB)
 //
 // `path` is relative to the workspace root and contains the raw bytes of the name, so names that
 // are not valid UTF-8 round-trip. `size`, `mtime_ns`, `ctime_ns`, `inode` and `mode` (the whole
@@ -17,7 +18,9 @@
 // again instead of trusted. `directories` holds the Merkle digest of each folder of the last
 // tree hash (see `DirectoryDigests`). `current_tree` has one row while `directories` holds
 // the digests of exactly the `file_count` rows of `files`, as a tree hash of the whole root
-// left them; every write to `files` deletes that row.
+// left them; every write to `files` deletes that row. `folders` contains the listing of each
+// folder a tree hash read, with the folder's stat data and its files' entries, so that the next
+// tree hash can skip reading folders whose entries did not change (see `StoredFolder`).
 //
 // The database runs in WAL mode with synchronous=NORMAL: each batch is one transaction, so a
 // process killed mid-write leaves the last committed state. A file that SQLite reports as
@@ -34,7 +37,7 @@ import Synchronization
 /// all cores inside it. Its methods block, so call them from a dedicated thread.
 public final class HashIndex: Sendable {
     /// The format version in `PRAGMA user_version`; another value starts a fresh index.
-    static let formatVersion: Int64 = 2
+    static let formatVersion: Int64 = 3
 
     /// How close to its check time a file's mtime makes the file racily clean, in nanoseconds.
     /// Two seconds covers FAT, the coarsest timestamps among common file systems. On ext4 and
@@ -49,6 +52,12 @@ public final class HashIndex: Sendable {
         public var filesRead = 0
         /// Bytes of content read.
         public var bytesRead: Int64 = 0
+        /// Folders that `hashTree` read with `readdir`.
+        public var foldersRead = 0
+        /// Folders whose stored listing `hashTree` reused instead of reading them.
+        public var foldersReused = 0
+        /// Calls of `hashTree` that returned the stored listings alone, because nothing changed.
+        public var unchangedTrees = 0
     }
 
     struct State {
@@ -161,6 +170,11 @@ public final class HashIndex: Sendable {
             ) WITHOUT ROWID;
             CREATE TABLE directories(path BLOB PRIMARY KEY, digest BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE current_tree(file_count INTEGER NOT NULL);
+            CREATE TABLE folders(
+                path BLOB PRIMARY KEY, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+                inode INTEGER NOT NULL, device INTEGER NOT NULL, checked_ns INTEGER NOT NULL,
+                listing BLOB NOT NULL
+            );
             PRAGMA user_version = \(formatVersion);
             COMMIT;
             """

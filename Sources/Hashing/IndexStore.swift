@@ -9,17 +9,18 @@ struct IndexStore {
         self.connection = connection
     }
 
-    /// Calls `body` with the byte-order position of each path of `paths` that has an entry, and
-    /// that entry, in byte order.
+    /// Calls `body` with the byte-order position of each path of `paths` whose position is in
+    /// `positions` (all when nil) and that has an entry, and that entry, in byte order.
     ///
     /// Many paths are merged with one range scan over the primary key, which is in the same
     /// order, so no path or row is copied to compare them. Few paths are looked up one by one.
-    func forEachEntry(of paths: PathList, _ body: (Int, IndexEntry) -> Void) throws(SQLiteError) {
-        guard paths.count > 0 else { return }
+    func forEachEntry(of paths: PathList, in positions: Range<Int>? = nil, _ body: (Int, IndexEntry) -> Void) throws(SQLiteError) {
+        let positions = positions ?? 0..<paths.count
+        guard !positions.isEmpty else { return }
         let columns = "path, size, mtime_ns, ctime_ns, inode, mode, digest, link_target, checked_ns"
-        if paths.count < Self.scanThreshold {
+        if positions.count < Self.scanThreshold {
             let statement = try connection.prepare("SELECT \(columns) FROM files WHERE path = ?1")
-            for position in 0..<paths.count {
+            for position in positions {
                 paths.withPath(paths.index(atSortedPosition: position)) { statement.bind(UnsafeRawBufferPointer($0), at: 1) }
                 if try statement.step(), let entry = Self.entry(from: statement) {
                     body(position, entry)
@@ -30,11 +31,12 @@ struct IndexStore {
         }
 
         let statement = try connection.prepare("SELECT \(columns) FROM files WHERE path >= ?1 AND path <= ?2 ORDER BY path")
-        paths.withPath(paths.index(atSortedPosition: 0)) { statement.bind(UnsafeRawBufferPointer($0), at: 1) }
-        paths.withPath(paths.index(atSortedPosition: paths.count - 1)) { statement.bind(UnsafeRawBufferPointer($0), at: 2) }
-        var position = 0
-        rows: while position < paths.count, try statement.step() {
-            while position < paths.count {
+        paths.withPath(paths.index(atSortedPosition: positions.lowerBound)) { statement.bind(UnsafeRawBufferPointer($0), at: 1) }
+        paths.withPath(paths.index(atSortedPosition: positions.upperBound - 1)) { statement.bind(UnsafeRawBufferPointer($0), at: 2) }
+        let end = positions.upperBound
+        var position = positions.lowerBound
+        rows: while position < end, try statement.step() {
+            while position < end {
                 let order = statement.withBlob(at: 0) { paths.compare($0, withPath: paths.index(atSortedPosition: position)) }
                 if order > 0 {
                     // The path sorts before the row, so it has no entry.
@@ -46,7 +48,7 @@ struct IndexStore {
                     repeat {
                         body(position, entry)
                         position += 1
-                    } while position < paths.count
+                    } while position < end
                         && statement.withBlob(at: 0, { paths.compare($0, withPath: paths.index(atSortedPosition: position)) }) == 0
                 }
                 continue rows

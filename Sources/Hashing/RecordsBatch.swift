@@ -10,6 +10,8 @@ struct RecordsBatch {
     /// The records of a batch, sorted by path bytes, and the paths that do not exist.
     struct Output {
         var records: [FileRecord]
+        /// The index entry behind each record: as stored, or as just hashed.
+        var entries: [IndexEntry]
         /// The index in `paths` of each record's path.
         var recordPaths: [Int32]
         var missing: [String]
@@ -61,6 +63,8 @@ struct RecordsBatch {
         // a placeholder record at its slot, replaced after the read.
         var records: [FileRecord] = []
         records.reserveCapacity(paths.count)
+        var entries: [IndexEntry] = []
+        entries.reserveCapacity(paths.count)
         var recordPaths: [Int32] = []
         recordPaths.reserveCapacity(paths.count)
         var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
@@ -73,10 +77,12 @@ struct RecordsBatch {
         func keepOrRead(index: Int, position: Int, old: IndexEntry?, isUnchanged: Bool) {
             if let old, isUnchanged {
                 records.append(record(index, old))
+                entries.append(old)
                 keptCount += 1
             } else {
                 toRead.append((position, records.count, old != nil))
                 records.append(placeholder(index))
+                entries.append(Self.placeholderEntry)
             }
             recordPaths.append(Int32(truncatingIfNeeded: index))
         }
@@ -102,6 +108,7 @@ struct RecordsBatch {
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
+                entries.append(entry)
                 recordPaths.append(Int32(truncatingIfNeeded: index))
                 if sameStoredData(old, entry) {
                     keptCount += 1
@@ -111,23 +118,14 @@ struct RecordsBatch {
             }
         }
 
-        // The index yields its entries in byte order, so the paths between two entries have none.
-        var unresolved = 0
+        let stored: StoredEntries
         do {
-            try IndexStore(state.connection).forEachEntry(of: paths) { position, entry in
-                while unresolved < position {
-                    resolve(unresolved, old: nil)
-                    unresolved += 1
-                }
-                resolve(position, old: entry)
-                unresolved = position + 1
-            }
+            stored = try StoredEntries(paths: paths, connection: state.connection, indexPath: indexPath)
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
-        while unresolved < paths.count {
-            resolve(unresolved, old: nil)
-            unresolved += 1
+        for position in 0..<paths.count {
+            resolve(position, old: stored[position])
         }
 
         // The changes found so far go to the index first. Each block of files is hashed on all
@@ -159,6 +157,7 @@ struct RecordsBatch {
                     let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
                     let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
                     records[read.slot] = record(index, entry)
+                    entries[read.slot] = entry
                     changes.append((read.position, entry))
                 case .vanished:
                     if read.hasEntry {
@@ -177,6 +176,7 @@ struct RecordsBatch {
         if !unfilledSlots.isEmpty {
             let kept = records.indices.filter { !unfilledSlots.contains($0) }
             records = kept.map { records[$0] }
+            entries = kept.map { entries[$0] }
             recordPaths = kept.map { recordPaths[$0] }
         }
 
@@ -191,6 +191,7 @@ struct RecordsBatch {
         missing.sort()
         return Output(
             records: records,
+            entries: entries,
             recordPaths: recordPaths,
             missing: missing.map { path(paths.index(atSortedPosition: $0)) },
             keptEveryEntry: keptCount == paths.count
@@ -219,6 +220,14 @@ struct RecordsBatch {
             linkTarget: entry.linkTarget.map { PathEncoding.string(from: $0) }
         )
     }
+
+    /// A stand-in entry for a file still to be read, at the slot its real entry takes.
+    private static let placeholderEntry = IndexEntry(
+        status: FileStatus(size: 0, modificationTime: 0, changeTime: 0, inode: 0, mode: 0),
+        digest: Digest(words: (0, 0, 0, 0)),
+        linkTarget: nil,
+        checkedTime: 0
+    )
 
     /// Returns a stand-in record for a file still to be read, at the slot its real record takes.
     private func placeholder(_ index: Int) -> FileRecord {

@@ -54,6 +54,28 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` in a write transaction, taken at once (`BEGIN IMMEDIATE`), and commits it,
+    /// or rolls it back when `body` or the commit throws.
+    func writeTransaction(_ body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            try body()
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Deletes the rows of `table` whose `path` is one of `paths`.
+    func deleteRows(of table: String, paths: [[UInt8]]) throws(SQLiteError) {
+        let delete = try prepare("DELETE FROM \(table) WHERE path = ?1")
+        for path in paths {
+            delete.bind(path, at: 1)
+            try delete.run()
+        }
+    }
+
     /// Runs a query whose first row's first column is an integer, such as a pragma.
     func integer(_ sql: String) throws(SQLiteError) -> Int64 {
         let statement = try prepare(sql)

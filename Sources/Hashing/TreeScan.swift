@@ -18,12 +18,19 @@ struct TreeScan {
     struct Scanned: Sendable {
         var paths: PathList
         var observations: [Observation]
+        /// Every folder that was read or whose stored listing was reused, in no set order.
+        var folders: [FolderListing] = []
     }
 
     let root: String
     /// Whether to observe the files, or only to list them, as `TreeWalker` does. Without
     /// observations, `Scanned.observations` is empty.
     var observesFiles = true
+    /// The listings the hash index stored, by folder path, to reuse for folders whose stat
+    /// data is unchanged (see `StoredFolder`).
+    var storedFolders: [[UInt8]: StoredFolder] = [:]
+    /// The device on which stored listings may be reused, from `FolderStamp.trustedDevice(of:)`.
+    var trustedDevice: UInt64?
 
     /// Scans the files and symbolic links under each of `prefixes`, as
     /// `TreeWalker.files(under:)` does.
@@ -47,7 +54,15 @@ struct TreeScan {
         while !folders.isEmpty {
             let current = folders
             let outcomes = ParallelWork.map(count: current.count, minimumParallelCount: 2, makeContext: {}) { index, _ in
-                Swift.Result { () throws(HashingError) in try FolderListing(root: rootBytes, path: current[index], observesFiles: observesFiles) }
+                Swift.Result { () throws(HashingError) in
+                    try FolderListing(
+                        root: rootBytes,
+                        path: current[index],
+                        observesFiles: observesFiles,
+                        stored: storedFolders[current[index]],
+                        trustedDevice: trustedDevice
+                    )
+                }
             }
             var listings: [FolderListing] = []
             listings.reserveCapacity(outcomes.count)
@@ -60,6 +75,8 @@ struct TreeScan {
             }
             depths.append(listings)
         }
+
+        let scannedFolders = observesFiles ? depths.joined().filter { $0.stamp != nil } : []
 
         var paths = PathList()
         var observations: [Observation] = []
@@ -77,7 +94,9 @@ struct TreeScan {
                 nextFolder += 1
             }
         }
-        return Self.sortedUnique(Scanned(paths: paths, observations: observations), prefixCount: starts.count)
+        var scanned = Self.sortedUnique(Scanned(paths: paths, observations: observations), prefixCount: starts.count)
+        scanned.folders = scannedFolders
+        return scanned
     }
 
     /// A prefix to scan: a folder, or a file observed on its own.

@@ -48,7 +48,7 @@ func benchmarkTree(root: String, indexPath: String) throws {
     let statistics = index.statistics
     print(
         "files=\(tree.records.count) folders=\(tree.directories.count) read=\(statistics.filesRead) "
-            + "bytes_read=\(statistics.bytesRead) seconds=\(elapsed) peak_rss_kib=\(peakResidentKiB()) "
+            + "bytes_read=\(statistics.bytesRead) folders_read=\(statistics.foldersRead) folders_reused=\(statistics.foldersReused) unchanged_trees=\(statistics.unchangedTrees) seconds=\(elapsed) peak_rss_kib=\(peakResidentKiB()) "
             + "root_digest=\(tree.directories[""]?.shortHex ?? "none")"
     )
 }
