@@ -58,16 +58,18 @@ final class FileLane {
         consume(blockCount: blockCount)
     }
 
-    /// Opens the file at `path` for `item` and takes its status before reading.
+    /// Opens the file at `path` for `item` and takes its status before reading. A relative
+    /// `path` starts at the folder `directory`, or at the working directory for `AT_FDCWD`.
     ///
     /// The open does not block on a FIFO, which then fails the regular-file check.
     /// - Throws: `HashingError.unreadableFile` (with the `open` call's errno when the file is
-    ///   gone) or `HashingError.notAFile`; the lane then has no file.
-    func open(_ path: UnsafePointer<CChar>, item: Int, displayPath: @autoclosure () -> String) throws(HashingError) {
+    ///   gone) or `HashingError.notAFile`. The lane then has no file.
+    func open(_ path: UnsafePointer<CChar>, relativeTo directory: Int32, item: Int, displayPath: @autoclosure () -> String) throws(HashingError) {
         close()
         do {
+            // Named "open" in errors, like `FileHasher`'s, so callers match one call name.
             descriptor = try retryingInterrupts("open", subject: displayPath()) {
-                Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+                openat(directory, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             }
         } catch {
             throw .unreadableFile(path: displayPath(), cause: error)

@@ -143,13 +143,26 @@ struct RecordsBatch {
         let pathList = paths
         let names = relativePaths
         var unfilledSlots: Set<Int> = []
+        // Files open relative to the root, so the kernel does not walk the root's own path
+        // for each. Without a root descriptor they open by absolute path and fail one by one.
+        let rootDescriptor = PathEncoding.withCString(root) { open($0, PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC) }
+        defer {
+            if rootDescriptor >= 0 {
+                close(rootDescriptor)
+            }
+        }
         for blockStart in stride(from: 0, to: toRead.count, by: Self.readBlockCount) {
             let block = Array(toRead[blockStart..<min(toRead.count, blockStart + Self.readBlockCount)])
             // Each worker reads two files at a time, whose hashes share the two-lane kernel.
             let outcomes = ParallelWork.mapPulling(count: block.count, makeContext: { TwoLaneHasher(bufferSize: Self.readBufferSize, backend: backend) }) { hasher, next, deliver in
                 hasher.hashFiles(
+                    relativeTo: rootDescriptor >= 0 ? rootDescriptor : AT_FDCWD,
                     next: next,
-                    path: { slot in pathList.withPath(pathList.index(atSortedPosition: block[slot].position)) { absolutePath(rootBytes, $0) } },
+                    path: { slot in
+                        pathList.withPath(pathList.index(atSortedPosition: block[slot].position)) {
+                            rootDescriptor >= 0 ? Array($0) + [0] : absolutePath(rootBytes, $0)
+                        }
+                    },
                     displayPath: { slot in names[pathList.index(atSortedPosition: block[slot].position)] },
                     deliver: { slot, result in deliver(slot, Self.outcome(of: result)) }
                 )

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
 /// Computes the SHA-256 digests of many files, two at a time on one thread.
 ///
 /// The SHA-NI round instruction waits for the result of the round before it, so one message
@@ -30,13 +34,18 @@ final class TwoLaneHasher {
     /// each item's digest or error to `deliver` once, in the order the files end.
     ///
     /// - Parameters:
+    ///   - directory: The folder descriptor that relative paths start at, or `AT_FDCWD` for
+    ///     the working directory. Opening relative to the folder of a tree saves the kernel
+    ///     the lookup of the folder's own path for every file.
     ///   - next: Returns the next item to hash, or nil when there is none. Once it returns
     ///     nil, it is not called again.
-    ///   - path: Returns the NUL-terminated path bytes of an item.
+    ///   - path: Returns the NUL-terminated path bytes of an item, absolute or relative to
+    ///     `directory`.
     ///   - displayPath: Returns the path of an item as errors name it.
     ///   - deliver: Receives each item with its result. A file that disappeared before its open
     ///     fails with `HashingError.unreadableFile` whose cause is `open` and `ENOENT`.
     func hashFiles(
+        relativeTo directory: Int32 = AT_FDCWD,
         next: () -> Int?,
         path: (Int) -> [UInt8],
         displayPath: (Int) -> String,
@@ -77,7 +86,7 @@ final class TwoLaneHasher {
             bytes.withUnsafeBufferPointer { buffer in
                 let cPath = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
                 do throws(HashingError) {
-                    try lane.open(cPath, item: item, displayPath: displayPath(item))
+                    try lane.open(cPath, relativeTo: directory, item: item, displayPath: displayPath(item))
                 } catch {
                     deliver(item, .failure(error))
                 }
