@@ -8,8 +8,8 @@ import Basics
 ///
 /// The lane keeps the `FileHasher` rules for each file. It stats the open file before the first
 /// read and after the last, reads it again from the start when the two differ (up to
-/// `FileHasher.maximumAttempts` reads), reads sparse holes as zeros and opens nothing but
-/// regular files. The buffer is allocated once per lane, not per file. Not thread-safe.
+/// `FileHasher.maximumAttempts` reads), reads sparse holes as zeros and rejects anything but a
+/// regular file. The buffer is allocated once per lane, not per file. Not thread-safe.
 final class FileLane {
     private let buffer: UnsafeMutableRawBufferPointer
     /// The item of the open file, or nil when the lane has no file.
