@@ -115,3 +115,20 @@ void csha256_compress_with(csha256_backend backend, uint32_t state[8], const uin
     }
     function_for(backend)(state, blocks, block_count);
 }
+
+void csha256_compress_two_with(csha256_backend backend, uint32_t state_a[8],
+                               const uint8_t *blocks_a, uint32_t state_b[8],
+                               const uint8_t *blocks_b, size_t block_count) {
+    if (!backend_is_usable(backend)) {
+        backend = CSHA256_BACKEND_PORTABLE;
+    }
+#if defined(__x86_64__)
+    if (backend == CSHA256_BACKEND_SHA_EXTENSIONS) {
+        csha256_compress_sha_extensions_two(state_a, blocks_a, state_b, blocks_b, block_count);
+        return;
+    }
+#endif
+    compress_function function = function_for(backend);
+    function(state_a, blocks_a, block_count);
+    function(state_b, blocks_b, block_count);
+}

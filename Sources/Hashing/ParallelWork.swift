@@ -41,6 +41,40 @@ enum ParallelWork {
         }
         return outputs.buffer.map { $0! }
     }
+
+    /// Returns one output for every index in `0..<count`, in index order, from workers that
+    /// each keep several items in progress at once.
+    ///
+    /// Each worker makes one context with `makeContext` and runs `worker` once with it. The
+    /// worker takes indices with `next`, which returns nil when none are left, and must pass
+    /// the output of every index it took to `deliver` exactly once, in any order. Fewer than
+    /// `minimumParallelCount` items run on the calling thread, which blocks until every item is
+    /// done, as with `map`.
+    static func mapPulling<Context, Output: Sendable>(
+        count: Int,
+        minimumParallelCount: Int = ParallelWork.minimumParallelCount,
+        makeContext: @Sendable () -> Context,
+        _ worker: @Sendable (inout Context, _ next: () -> Int?, _ deliver: (Int, Output) -> Void) -> Void
+    ) -> [Output] {
+        let outputs = Slots<Output>(count: count)
+        let nextIndex = NextIndex()
+        @Sendable func runWorker() {
+            var context = makeContext()
+            worker(&context, {
+                let index = nextIndex.take()
+                return index < count ? index : nil
+            }, { index, output in
+                // Each index is taken once, so no two workers write the same slot.
+                outputs.buffer[index] = output
+            })
+        }
+        if count < minimumParallelCount || workerCount == 1 {
+            runWorker()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workerCount) { _ in runWorker() }
+        }
+        return outputs.buffer.map { $0! }
+    }
 }
 
 /// The uninitialized storage of an array that parallel work fills in place.

@@ -141,12 +141,29 @@ struct RecordsBatch {
         let pathList = paths
         let names = relativePaths
         var unfilledSlots: Set<Int> = []
+        // Files open relative to the root, so the kernel does not walk the root's own path
+        // for each. Without a root descriptor they open by absolute path and fail one by one.
+        let rootDescriptor = PathEncoding.withCString(root) { open($0, PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC) }
+        defer {
+            if rootDescriptor >= 0 {
+                close(rootDescriptor)
+            }
+        }
         for blockStart in stride(from: 0, to: toRead.count, by: Self.readBlockCount) {
             let block = Array(toRead[blockStart..<min(toRead.count, blockStart + Self.readBlockCount)])
-            let outcomes = ParallelWork.map(count: block.count, makeContext: { FileHasher(bufferSize: Self.readBufferSize, backend: backend) }) { slot, hasher in
-                let index = pathList.index(atSortedPosition: block[slot].position)
-                let path = pathList.withPath(index) { absolutePath(rootBytes, $0) }
-                return Self.read(path, displayPath: names[index], hasher: &hasher)
+            // Each worker reads two files at a time, whose hashes share the two-lane kernel.
+            let outcomes = ParallelWork.mapPulling(count: block.count, makeContext: { TwoLaneHasher(bufferSize: Self.readBufferSize, backend: backend) }) { hasher, next, deliver in
+                hasher.hashFiles(
+                    relativeTo: rootDescriptor >= 0 ? rootDescriptor : AT_FDCWD,
+                    next: next,
+                    path: { slot in
+                        pathList.withPath(pathList.index(atSortedPosition: block[slot].position)) {
+                            rootDescriptor >= 0 ? Array($0) + [0] : absolutePath(rootBytes, $0)
+                        }
+                    },
+                    displayPath: { slot in names[pathList.index(atSortedPosition: block[slot].position)] },
+                    deliver: { slot, result in deliver(slot, Self.outcome(of: result)) }
+                )
             }
             for (read, outcome) in zip(block, outcomes) {
                 let index = paths.index(atSortedPosition: read.position)
@@ -243,18 +260,15 @@ struct RecordsBatch {
         .index(path: indexPath, operation: error.operation, message: error.message, code: error.code)
     }
 
-    private static func read(_ path: [UInt8], displayPath: String, hasher: inout FileHasher) -> ReadOutcome {
-        path.withUnsafeBufferPointer { buffer in
-            let cPath = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            do throws(HashingError) {
-                let (digest, status) = try hasher.hashFile(at: cPath, displayPath: displayPath)
-                return .hashed(digest, status)
-            } catch .unreadableFile(_, let cause) where cause.call == "open" && cause.code == ENOENT {
-                // Deleted between the stat and the read.
-                return .vanished
-            } catch {
-                return .failed(error)
-            }
+    private static func outcome(of result: Result<TwoLaneHasher.HashedFile, HashingError>) -> ReadOutcome {
+        switch result {
+        case .success(let hashed):
+            .hashed(hashed.digest, hashed.status)
+        case .failure(.unreadableFile(_, let cause)) where cause.call == "open" && cause.code == ENOENT:
+            // Deleted between the stat and the read.
+            .vanished
+        case .failure(let error):
+            .failed(error)
         }
     }
 }

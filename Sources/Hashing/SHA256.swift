@@ -135,3 +135,41 @@ public struct SHA256: Sendable {
         }
     }
 }
+
+extension SHA256 {
+    /// Adds `blockCount` 64-byte blocks at `firstBlocks` to `first` and as many at
+    /// `secondBlocks` to `second`.
+    ///
+    /// When both hashes run on the same backend and hold no bytes of an incomplete block, the
+    /// two messages go through the two-lane kernel together, which hides the latency of the
+    /// SHA-NI round instruction; otherwise each hash is updated on its own. Either way the
+    /// result equals two calls of `update`.
+    static func updateTwo(
+        _ first: inout SHA256, blocks firstBlocks: UnsafeRawPointer,
+        _ second: inout SHA256, blocks secondBlocks: UnsafeRawPointer,
+        blockCount: Int
+    ) {
+        let byteCount = blockCount * 64
+        guard first.pendingCount == 0, second.pendingCount == 0, first.backend == second.backend else {
+            first.update(UnsafeRawBufferPointer(start: firstBlocks, count: byteCount))
+            second.update(UnsafeRawBufferPointer(start: secondBlocks, count: byteCount))
+            return
+        }
+        guard blockCount > 0 else { return }
+        first.length &+= UInt64(byteCount)
+        second.length &+= UInt64(byteCount)
+        let kernel = first.backend.cValue
+        withUnsafeMutableBytes(of: &first.state) { firstState in
+            withUnsafeMutableBytes(of: &second.state) { secondState in
+                csha256_compress_two_with(
+                    kernel,
+                    firstState.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                    firstBlocks.assumingMemoryBound(to: UInt8.self),
+                    secondState.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                    secondBlocks.assumingMemoryBound(to: UInt8.self),
+                    blockCount
+                )
+            }
+        }
+    }
+}

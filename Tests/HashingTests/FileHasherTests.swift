@@ -55,14 +55,7 @@ import TestSupport
     @Test func sparseFileLargerThan4GiB() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = "\(folder.path)/sparse"
-        let size: UInt64 = (4 << 30) + 4096 + 3
-        // A hole of over 4 GiB, then "end": only one page is stored on disk.
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seek(toOffset: size - 3)
-        try handle.write(contentsOf: Data("end".utf8))
-        try handle.close()
+        let path = try writeSparseFile(in: folder)
 
         var hasher = FileHasher()
         let expected = parseDigestLines(try runTool("openssl", ["dgst", "-sha256", "-r", path]))
