@@ -31,10 +31,6 @@ const char *csystem_signal_abbreviation(int signal) {
     return sigabbrev_np(signal);
 }
 
-int csystem_open_folder_path(const char *path) {
-    return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-}
-
 int csystem_file_system_type(const char *path, unsigned long long *type) {
     struct statfs system;
     if (statfs(path, &system) != 0) {

@@ -2,7 +2,6 @@
 @preconcurrency import Glibc
 #endif
 import Basics
-import CSystem
 
 /// One folder's files and subfolders, sorted by name with a "/" after each folder's name, and
 /// the observation of each file, taken while the folder was open.
@@ -119,7 +118,7 @@ struct FolderListing: Sendable {
     /// false, with nothing taken, otherwise.
     private mutating func reuse(_ stored: StoredFolder, absolute: [UInt8], root: [UInt8]) -> Bool {
         let descriptor = absolute.withUnsafeBufferPointer { buffer in
-            csystem_open_folder_path(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
+            open(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
         }
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import CSystem
 import Synchronization
 
 extension HashIndex {
@@ -75,7 +74,7 @@ private struct UnchangedTreePlan: Sendable {
             }
             scratch.append(0)
             let descriptor = scratch.withUnsafeBufferPointer { buffer in
-                csystem_open_folder_path(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
+                open(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
             }
             guard descriptor >= 0 else { return false }
             defer { close(descriptor) }

@@ -26,11 +26,6 @@ int csystem_pidfd_open(pid_t pid);
 /// `signal` is not a known signal number.
 const char *csystem_signal_abbreviation(int signal);
 
-/// open(path, O_PATH | O_DIRECTORY | O_CLOEXEC): a descriptor that names the folder for fstat
-/// and the *at calls without opening it for reading, which costs less than opendir.
-/// Returns -1 with errno set on failure.
-int csystem_open_folder_path(const char *path);
-
 /// The `f_type` of statfs(path), the magic number of the file system that contains `path`, in
 /// `*type`. Returns 0, or -1 with errno set.
 int csystem_file_system_type(const char *path, unsigned long long *type);
