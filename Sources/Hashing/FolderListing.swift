@@ -15,6 +15,8 @@ struct FolderListing: Sendable {
         /// The name's length, without the "/" that follows a folder's name.
         var nameCount: Int32
         var isFolder: Bool
+        /// Whether `readdir` reported a symbolic link; false for entries of a stored listing.
+        var isLink = false
 
         var nameRange: Range<Int> { Int(nameStart)..<Int(nameStart + nameCount) }
     }
@@ -34,6 +36,9 @@ struct FolderListing: Sendable {
     private(set) var stamp: FolderStamp?
     /// Whether the entries came from a stored listing instead of `readdir`.
     private(set) var isReused = false
+    /// The index in the scan's `PathList` of each file entry, in order, as `TreeScan` joined
+    /// them; empty when the scan sorted its paths anew.
+    var fileIndices: [Int32] = []
 
     /// Lists the folder at `path` under the absolute folder `root`, and observes its files
     /// when `observesFiles` is true.
@@ -47,7 +52,17 @@ struct FolderListing: Sendable {
     /// `TreeWalker.skippedRootNames` are left out at the root, and entries that are neither
     /// files, folders nor symbolic links are left out everywhere.
     /// - Throws: `HashingError.unreadableDirectory` when `opendir` fails for another reason.
-    init(root: [UInt8], path: [UInt8], observesFiles: Bool, stored: StoredFolder? = nil, trustedDevice: UInt64? = nil) throws(HashingError) {
+    ///
+    /// With `statsFiles` false, regular files are observed as `.unobserved`, from `readdir`'s
+    /// type alone, and only symbolic links are stat'ed.
+    init(
+        root: [UInt8],
+        path: [UInt8],
+        observesFiles: Bool,
+        statsFiles: Bool = true,
+        stored: StoredFolder? = nil,
+        trustedDevice: UInt64? = nil
+    ) throws(HashingError) {
         self.path = path
         var absolute = root
         if !path.isEmpty {
@@ -86,7 +101,7 @@ struct FolderListing: Sendable {
         guard observesFiles else { return }
         observations.reserveCapacity(entries.count)
         for entry in entries where !entry.isFolder {
-            observations.append(observe(entry, in: descriptor, root: root))
+            observations.append(statsFiles || entry.isLink ? observe(entry, in: descriptor, root: root) : .unobserved)
         }
     }
 
@@ -176,7 +191,7 @@ struct FolderListing: Sendable {
                 }
                 guard type == Int32(DT_DIR) || type == Int32(DT_REG) || type == Int32(DT_LNK) else { return }
                 let isFolder = type == Int32(DT_DIR)
-                entries.append(Entry(nameStart: Int32(names.count), nameCount: Int32(name.count), isFolder: isFolder))
+                entries.append(Entry(nameStart: Int32(names.count), nameCount: Int32(name.count), isFolder: isFolder, isLink: type == Int32(DT_LNK)))
                 names.append(contentsOf: name)
                 if isFolder {
                     names.append(UInt8(ascii: "/"))

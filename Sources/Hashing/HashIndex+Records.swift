@@ -69,6 +69,8 @@ struct IndexEntry {
 enum Observation: Sendable {
     case missing
     case file(FileStatus)
+    /// A regular file by its folder's listing, not stat'ed: reading it takes its status.
+    case unobserved
     /// A symbolic link: its target as written, the status of what it leads to (nil when it
     /// dangles), and its own status.
     /// Indirect, like `failed`, to keep the common cases at the size of a `FileStatus`.

@@ -14,11 +14,11 @@ extension HashIndex {
     /// and folder digests, and stores the folder digests as the index's directory nodes.
     ///
     /// When the whole root is hashed and nothing changed since the last such hash, the stored
-    /// folder listings give the result without a walk (see `unchangedTree`). Otherwise: one
-    /// walk, which stats each file while its folder is open, one batch as
-    /// `records(root:relativePaths:)` runs it, and at most two more transactions, one for the
-    /// folder listings that changed and one for the directory nodes that changed and the mark
-    /// that they match the files. A folder whose stat data matches its stored listing is not
+    /// folder listings give the result without a walk (see `unchangedTree`). Otherwise there
+    /// is one walk, which stats each file while its folder is open (unless the index is empty),
+    /// and one batch as `records(root:relativePaths:)` runs it. Then at most two transactions
+    /// store the folder listings that changed, and the directory nodes that changed with the
+    /// mark that they match the files. A folder whose stat data matches its stored listing is not
     /// read again (see `StoredFolder`). When the whole root is hashed, every file is unchanged
     /// and that mark is set, the stored directory nodes are returned without computing them.
     /// An index found corrupt while the directory nodes are stored is replaced, as
@@ -29,15 +29,21 @@ extension HashIndex {
         let checkedTime = FileSystem.coarseNow()
         var scan = TreeScan(root: root)
         // A damaged index is healed by the batch below; until then no listing is reused.
-        scan.storedFolders = state.withLock { (try? FolderStore($0.connection).all()) ?? [:] }
+        let (storedFolders, indexIsEmpty) = state.withLock { state in
+            ((try? FolderStore(state.connection).all()) ?? [:], (try? state.connection.integer("SELECT count(*) FROM (SELECT 1 FROM files LIMIT 1)")) == 0)
+        }
+        scan.storedFolders = storedFolders
         scan.trustedDevice = PathEncoding.withCString(root) { FolderStamp.trustedDevice(of: $0) }
+        // With nothing to compare a stat with, the read of each file takes its status.
+        scan.statsFiles = !indexIsEmpty
         // Only a hash of the whole root leaves `directories` matching all of `files`.
         let isWholeRoot = prefixes.contains { $0.isEmpty || $0 == "/" }
         if isWholeRoot, let tree = unchangedTree(root: root, storedFolders: scan.storedFolders, trustedDevice: scan.trustedDevice) {
             return tree
         }
         let scanned = try scan.scan(under: prefixes)
-        let batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
+        var batch = RecordsBatch(indexPath: path, root: root, scanned: scanned, checkedTime: checkedTime)
+        batch.indexWasEmpty = indexIsEmpty
         let scopes = Self.scopes(of: prefixes)
         var healed = false
         while true {
@@ -45,7 +51,7 @@ extension HashIndex {
             let records = output.records
             let result = try state.withLock { (state) throws(HashingError) -> (directories: [String: Digest], changed: [String])? in
                 do throws(SQLiteError) {
-                    try storeFolders(scanned.folders, output: output, stored: scan.storedFolders, scopes: scopes, checkedTime: checkedTime, state: &state)
+                    try storeFolders(scanned.folders, output: output, pathCount: batch.paths.count, stored: scan.storedFolders, scopes: scopes, checkedTime: checkedTime, state: &state)
                     if isWholeRoot && output.keptEveryEntry,
                         let stored = try storedDirectories(ifCurrentFor: records.count, connection: state.connection)
                     {

@@ -151,7 +151,7 @@ public final class HashIndex: Sendable {
 
     private static func open(path: String) throws(SQLiteError) -> Opened {
         let connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+        try connection.execute("PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
         let version = try connection.integer("PRAGMA user_version")
         if version == formatVersion {
             return .ready(connection)

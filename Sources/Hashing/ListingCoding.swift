@@ -61,12 +61,12 @@ enum ListingCoding {
             return
         }
         listing.append(1)
-        withUnsafeBytes(of: entry.status.size) { listing.append(contentsOf: $0) }
-        withUnsafeBytes(of: entry.status.modificationTime) { listing.append(contentsOf: $0) }
-        withUnsafeBytes(of: entry.status.changeTime) { listing.append(contentsOf: $0) }
-        withUnsafeBytes(of: entry.status.inode) { listing.append(contentsOf: $0) }
-        withUnsafeBytes(of: entry.checkedTime) { listing.append(contentsOf: $0) }
-        withUnsafeBytes(of: entry.status.mode) { listing.append(contentsOf: $0) }
+        // A tuple's fields lie in order without padding before the last one: 5 * 8 + 4 bytes.
+        let fields = (
+            entry.status.size, entry.status.modificationTime, entry.status.changeTime,
+            Int64(bitPattern: entry.status.inode), entry.checkedTime, entry.status.mode
+        )
+        withUnsafeBytes(of: fields) { listing.append(contentsOf: $0) }
         entry.digest.withRawBytes { listing.append(contentsOf: $0) }
     }
 

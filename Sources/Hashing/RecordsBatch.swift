@@ -34,6 +34,9 @@ struct RecordsBatch {
     private let relativePaths: [String]
     /// The observation of each path by sorted position, taken at `checkedTime` or later.
     private let scanned: (observations: [Observation], checkedTime: Int64)?
+    /// Whether the index had no entries when the scan began, so no path needs looking up.
+    /// A wrong true costs only reads: every path is then hashed.
+    var indexWasEmpty = false
 
     /// Creates a batch of `relativePaths`, to stat when it runs.
     init(indexPath: String, root: String, relativePaths: [String]) {
@@ -90,6 +93,8 @@ struct RecordsBatch {
         func resolve(_ position: Int, old: IndexEntry?) {
             let index = paths.index(atSortedPosition: position)
             switch observations[position] {
+            case .unobserved:
+                keepOrRead(index: index, position: position, old: old, isUnchanged: false)
             case .missing:
                 if old != nil {
                     changes.append((position, nil))
@@ -118,14 +123,16 @@ struct RecordsBatch {
             }
         }
 
-        let stored: StoredEntries
+        var stored: StoredEntries?
         do {
-            stored = try StoredEntries(paths: paths, connection: state.connection, indexPath: indexPath)
+            if !indexWasEmpty {
+                stored = try StoredEntries(paths: paths, connection: state.connection, indexPath: indexPath)
+            }
         } catch {
             throw error.isCorruption ? .corrupt(error) : .failed(indexError(error))
         }
         for position in 0..<paths.count {
-            resolve(position, old: stored[position])
+            resolve(position, old: stored?[position])
         }
 
         // The changes found so far go to the index first. Each block of files is hashed on all

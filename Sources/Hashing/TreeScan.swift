@@ -26,6 +26,9 @@ struct TreeScan {
     /// Whether to observe the files, or only to list them, as `TreeWalker` does. Without
     /// observations, `Scanned.observations` is empty.
     var observesFiles = true
+    /// Whether to stat regular files, or to observe them as `.unobserved`, when the index has
+    /// no entries to compare them with and every file is read anyway.
+    var statsFiles = true
     /// The listings the hash index stored, by folder path, to reuse for folders whose stat
     /// data is unchanged (see `StoredFolder`).
     var storedFolders: [[UInt8]: StoredFolder] = [:]
@@ -59,6 +62,7 @@ struct TreeScan {
                         root: rootBytes,
                         path: current[index],
                         observesFiles: observesFiles,
+                        statsFiles: statsFiles,
                         stored: storedFolders[current[index]],
                         trustedDevice: trustedDevice
                     )
@@ -76,8 +80,6 @@ struct TreeScan {
             depths.append(listings)
         }
 
-        let scannedFolders = observesFiles ? depths.joined().filter { $0.stamp != nil } : []
-
         var paths = PathList()
         var observations: [Observation] = []
         observations.reserveCapacity(depths.reduce(0) { $0 + $1.reduce(0) { $0 + $1.observations.count } })
@@ -90,12 +92,20 @@ struct TreeScan {
                     observations.append(observation)
                 }
             case .folder:
-                Self.join(depths, depth: 0, index: nextFolder, into: &paths, &observations)
+                Self.join(&depths, depth: 0, index: nextFolder, into: &paths, &observations)
                 nextFolder += 1
             }
         }
-        var scanned = Self.sortedUnique(Scanned(paths: paths, observations: observations), prefixCount: starts.count)
-        scanned.folders = scannedFolders
+        var (scanned, keptIndices) = Self.sortedUnique(Scanned(paths: paths, observations: observations), prefixCount: starts.count)
+        if observesFiles {
+            scanned.folders = depths.joined().filter { $0.stamp != nil }
+            if !keptIndices {
+                // The indices that `join` noted refer to paths that sorting replaced.
+                for index in scanned.folders.indices {
+                    scanned.folders[index].fileIndices = []
+                }
+            }
+        }
         return scanned
     }
 
@@ -132,17 +142,18 @@ struct TreeScan {
     }
 
     /// Appends the files of listing `index` at `depth` and, in their place among its entries,
-    /// those of its subfolders.
-    private static func join(_ depths: [[FolderListing]], depth: Int, index: Int, into paths: inout PathList, _ observations: inout [Observation]) {
+    /// those of its subfolders, and notes in each listing the index in `paths` of its files.
+    private static func join(_ depths: inout [[FolderListing]], depth: Int, index: Int, into paths: inout PathList, _ observations: inout [Observation]) {
         let listing = depths[depth][index]
         var child = listing.firstChild
         var file = 0
         listing.names.withUnsafeBufferPointer { names in
             for entry in listing.entries {
                 if entry.isFolder {
-                    join(depths, depth: depth + 1, index: child, into: &paths, &observations)
+                    join(&depths, depth: depth + 1, index: child, into: &paths, &observations)
                     child += 1
                 } else {
+                    depths[depth][index].fileIndices.append(Int32(truncatingIfNeeded: paths.count))
                     paths.append(folder: listing.path, name: UnsafeBufferPointer(rebasing: names[entry.nameRange]))
                     if !listing.observations.isEmpty {
                         observations.append(listing.observations[file])
@@ -153,13 +164,14 @@ struct TreeScan {
         }
     }
 
-    /// Sorts the paths of overlapping or unordered prefixes and drops repeated ones. A single
-    /// prefix's paths come out of `join` already sorted and unique.
-    private static func sortedUnique(_ scanned: Scanned, prefixCount: Int) -> Scanned {
+    /// Sorts the paths of overlapping or unordered prefixes and drops repeated ones. Returns
+    /// whether each path kept its index. A single prefix's paths come out of `join` already
+    /// sorted and unique.
+    private static func sortedUnique(_ scanned: Scanned, prefixCount: Int) -> (Scanned, keptIndices: Bool) {
         var paths = scanned.paths
         paths.sort()
         if prefixCount <= 1 && paths.isInAppendOrder {
-            return scanned
+            return (scanned, true)
         }
         var unique = PathList()
         var observations: [Observation] = []
@@ -175,6 +187,6 @@ struct TreeScan {
             }
             previous = index
         }
-        return Scanned(paths: unique, observations: observations)
+        return (Scanned(paths: unique, observations: observations), false)
     }
 }

@@ -197,4 +197,23 @@ extension TreeTests {
         #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
         #expect(try index.hashTree(root: folder.path).directories == removed.directories)
     }
+
+    @Test func coldTreeHashMatchesStatFirstHash() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try writeAgedFiles(["a.txt": "a", "src/b.c": "b", "src/lib/c.c": "c"], in: folder)
+        try FileManager.default.createSymbolicLink(atPath: "\(folder.path)/src/link", withDestinationPath: "b.c")
+        try FileManager.default.createSymbolicLink(atPath: "\(folder.path)/dangling", withDestinationPath: "nowhere")
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/.dagrun", withIntermediateDirectories: true)
+
+        // An empty index: files are read without a stat first, links are still observed.
+        let cold = try HashIndex(path: "\(folder.path)/.dagrun/cold.db").hashTree(root: folder.path)
+        let paths = try TreeWalker(root: folder.path).files()
+        let (expected, _) = try HashIndex(path: "\(folder.path)/.dagrun/other.db").records(root: folder.path, relativePaths: paths)
+
+        #expect(cold.records == expected)
+        #expect(cold.records.first { $0.path == "src/link" }?.linkTarget == "b.c")
+        #expect(cold.records.first { $0.path == "src/link" }?.digest == SHA256.hash("b"))
+        #expect(cold.records.first { $0.path == "dangling" }?.digest == SHA256.hash("nowhere"))
+    }
 }
