@@ -1,8 +1,10 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,4 +40,22 @@ int csystem_file_system_type(const char *path, unsigned long long *type) {
     }
     *type = (unsigned long long)system.f_type;
     return 0;
+}
+
+void csystem_set_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = '\0';
+    prctl(PR_SET_NAME, truncated, 0, 0, 0);
+}
+
+long csystem_usable_cpu_count(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int count = CPU_COUNT(&set);
+        if (count > 0) {
+            return count;
+        }
+    }
+    return sysconf(_SC_NPROCESSORS_ONLN);
 }

@@ -1,11 +1,11 @@
 import Dispatch
-import Foundation
+import CSystem
 import Synchronization
 
 /// Runs independent pieces of work on all cores.
 enum ParallelWork {
-    /// The number of workers: one per online CPU.
-    static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The number of workers: one per CPU the process may run on.
+    static let workerCount = max(1, csystem_usable_cpu_count())
 
     /// Below this many items the work runs on the calling thread by default, because starting
     /// workers costs more than small items save.

@@ -12,6 +12,10 @@ enum PathEncoding {
 
     /// Returns the `String` form of the raw path `bytes`.
     static func string(from bytes: some Collection<UInt8>) -> String {
+        // ASCII needs no validation, which for UTF-8 goes through generic, unspecialized code.
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         // Every escaped scalar starts with 0xF4, which valid names use only above U+FFFFF.
         if !bytes.contains(0xF4), let string = String(validating: bytes, as: UTF8.self) {
             return string

@@ -6,7 +6,7 @@
 //
 // `tree` with a missing INDEX is the cold tree hash; with an index from an earlier run it is
 // the no-change check. Both report the process's peak resident memory.
-import Foundation
+import Glibc
 import Hashing
 
 func peakResidentKiB() -> Int {

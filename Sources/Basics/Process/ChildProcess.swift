@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
-import Foundation
 import Synchronization
 
 /// A program running in its own process group, with its standard output and standard error
@@ -72,13 +71,19 @@ public final class ChildProcess: Sendable {
             drainGrace: drainGrace,
             onOutput: onOutput
         )
-        let thread = Thread {
-            let result = monitor.run()
+        do {
+            try DedicatedThread.start(name: "child \(started.processID)") {
+                let result = monitor.run()
+                registry.unregister(started.processID)
+                process.finish(with: result)
+            }
+        } catch {
+            // Without a monitor thread, stop the child here and reap it before reporting.
+            kill(-started.processID, SIGKILL)
+            _ = monitor.run()
             registry.unregister(started.processID)
-            process.finish(with: result)
+            throw error
         }
-        thread.name = "dagrun child \(started.processID)"
-        thread.start()
         return process
     }
 

@@ -30,4 +30,12 @@ const char *csystem_signal_abbreviation(int signal);
 /// `*type`. Returns 0, or -1 with errno set.
 int csystem_file_system_type(const char *path, unsigned long long *type);
 
+/// Names the calling thread for ps and debuggers (prctl PR_SET_NAME): the first 15 bytes of
+/// `name` are kept.
+void csystem_set_thread_name(const char *name);
+
+/// The number of CPUs the process may run on (sched_getaffinity), or the number online when
+/// that fails. CPU quotas of control groups are not taken into account.
+long csystem_usable_cpu_count(void);
+
 #endif
