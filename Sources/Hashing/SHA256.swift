@@ -140,9 +140,9 @@ extension SHA256 {
     /// Adds `blockCount` 64-byte blocks at `firstBlocks` to `first` and as many at
     /// `secondBlocks` to `second`.
     ///
-    /// When both hashes run on the same backend and hold no bytes of an incomplete block, the
+    /// When both hashes run on the same backend and have no bytes of an incomplete block, the
     /// two messages go through the two-lane kernel together, which hides the latency of the
-    /// SHA-NI round instruction; otherwise each hash is updated on its own. Either way the
+    /// SHA-NI round instruction. Otherwise each hash is updated on its own. Either way the
     /// result equals two calls of `update`.
     static func updateTwo(
         _ first: inout SHA256, blocks firstBlocks: UnsafeRawPointer,

@@ -9,7 +9,7 @@ import CSystem
 /// Adding, removing or renaming an entry sets the folder's modification and change times. So a
 /// folder whose stat data still matches has the same entries, and a scan reuses the listing
 /// instead of reading the folder again, then stats the files by their stored names. The listing is
-/// trusted only where that holds (see `isTrustworthy` and `FolderStamp.trustedDevice(of:)`).
+/// trusted only where that is true (see `isTrustworthy` and `FolderStamp.trustedDevice(of:)`).
 /// Files whose content changes leave their folder's times alone, so every file is still
 /// stat'ed.
 struct StoredFolder: Sendable {

@@ -7,7 +7,7 @@ import TestSupport
 /// fine, which must keep their own digests.
 @Suite struct TwoLaneHasherFailureTests {
     /// Hashes `paths` in order and calls `beforeNext` with the number of items taken so far
-    /// each time a lane asks for the next one, while the other lane may have a file open.
+    /// each time a lane takes the next one, while the other lane may have a file open.
     static func hash(
         _ paths: [String],
         bufferSize: Int = 1 << 16,

@@ -55,7 +55,7 @@ import Testing
     }
 
     /// A hash with bytes of an incomplete block cannot go through the two-lane kernel, which
-    /// takes whole blocks only; `updateTwo` must still add the blocks after those bytes.
+    /// takes whole blocks only. `updateTwo` must still add the blocks after those bytes.
     @Test func updateTwoAfterIncompleteBlock() {
         let prefix = pseudoRandomBytes(count: 10, seed: 27)
         let firstData = pseudoRandomBytes(count: 64 * 3, seed: 28)

@@ -118,7 +118,7 @@ def main(results, output, tree):
         "## No-change check",
         "",
         "dagrun checks every folder's and every file's stat data against the folder listings",
-        "that the index stored, reading no content and no folder (in the measured run: "
+        "that the index stored. It reads no content and no folder (in the measured run: "
         f"{warm_run['read']} files read, {warm_run.get('folders_read', '?')} folders read, "
         f"{warm_run.get('unchanged_trees', '?')} tree hash built from the stored listings alone). git runs",
         "`status --porcelain` on a repository where the tree is committed and the index is warm",

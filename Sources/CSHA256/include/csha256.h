@@ -28,8 +28,8 @@ void csha256_compress_portable(uint32_t state[8], const uint8_t *blocks, size_t 
 
 /// Applies the compression function with `backend` to two independent messages at once:
 /// `block_count` blocks of `blocks_a` to `state_a`, and as many blocks of `blocks_b` to
-/// `state_b`. Both lanes always advance by the same number of blocks; a caller with more blocks
-/// on one lane passes the smaller count and hashes the rest later.
+/// `state_b`. Both lanes always advance by the same number of blocks, so a caller with more
+/// blocks on one lane passes the smaller count and hashes the rest later.
 ///
 /// It exists for speed: each SHA-NI round instruction waits for the result of the one before
 /// it, so a single message leaves the unit idle between rounds. Interleaving the rounds of a
