@@ -87,6 +87,16 @@ public final class HashIndex: Sendable {
         state.withLock { $0.warnings }
     }
 
+    /// Returns the warnings not taken yet and clears them, so that a caller that prints them
+    /// after opening the index and again after using it prints each once. Damage found while
+    /// the index is used, not only when it opens, rebuilds it and adds a warning.
+    public func takeWarnings() -> [String] {
+        state.withLock { state in
+            defer { state.warnings = [] }
+            return state.warnings
+        }
+    }
+
     /// Files stat'ed, files read and bytes read since the index was opened.
     public var statistics: Statistics {
         state.withLock { $0.statistics }

@@ -34,7 +34,7 @@ struct WatchCycles {
         let workspace = session.settings.workspace
         try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
         let index = try await offload { try HashIndex(path: workspace.indexPath) }
-        for warning in index.warnings {
+        for warning in index.takeWarnings() {
             session.output.console.warning(warning)
         }
         let watched = try WatchedWorkflow(workflow, targets: session.settings.targets)
@@ -196,6 +196,9 @@ struct WatchCycles {
             isInterrupted: { interrupt.isSet },
             report: output.report
         )
+        for warning in index.takeWarnings() {
+            output.console.warning(warning)
+        }
         output.report(.finished(summary))
         for name in names {
             if let outcome = results[name] {

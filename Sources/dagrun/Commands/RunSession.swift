@@ -46,7 +46,7 @@ final class RunSession: @unchecked Sendable {
             lock.release()
             throw error
         }
-        for warning in index.warnings {
+        for warning in index.takeWarnings() {
             context.console.warning(warning)
         }
 
@@ -88,6 +88,9 @@ final class RunSession: @unchecked Sendable {
             isInterrupted: { interrupt.isSet },
             report: report
         )
+        for warning in index.takeWarnings() {
+            context.console.warning(warning)
+        }
         return summary
     }
 

@@ -37,10 +37,14 @@ enum StatusCommand {
         let report = try await offload {
             let hasState = FileManager.default.fileExists(atPath: workspace.stateDirectory)
             let index = try HashIndex(path: hasState ? workspace.indexPath : ":memory:")
-            for warning in index.warnings {
+            for warning in index.takeWarnings() {
                 context.console.warning(warning)
             }
-            return try StalenessAnalyzer(workflow: workflow, workspace: workspace, index: index).analyze(names)
+            let report = try StalenessAnalyzer(workflow: workflow, workspace: workspace, index: index).analyze(names)
+            for warning in index.takeWarnings() {
+                context.console.warning(warning)
+            }
+            return report
         }
         for warning in report.warnings {
             context.console.warning(warning)
