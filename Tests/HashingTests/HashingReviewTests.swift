@@ -278,10 +278,63 @@ import TestSupport
         #expect(tree.records.first { $0.path == "a/b/c.txt" }?.digest == SHA256.hash("DEEP"))
     }
 
+    /// A tree hash that observed "e.txt" before an edit, and stores its folder digests after
+    /// another process wrote the edited file's row, marks its digests current for rows it
+    /// never saw. The next tree hash keeps every row and returns those stale digests.
+    @Test func treeHashRacingAnotherWriterLeavesNoStaleDigests() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let database = try settledTree(in: folder)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+        try age(try folder.write("new.txt", "to read"))
+        let slow = try HashIndex(path: database)
+
+        // The other process holds the write lock, so the tree hash waits to store "new.txt".
+        let other = try SQLiteConnection(path: database)
+        try other.execute("BEGIN IMMEDIATE")
+        let box = TreeBox()
+        async let finished: Void = withCheckedContinuation { continuation in
+            Thread {
+                box.set(Result { try slow.hashTree(root: folder.path) })
+                continuation.resume()
+            }.start()
+        }
+        try await Task.sleep(for: .milliseconds(800))
+
+        // The edit, and the row that `records(root:relativePaths:)` in the other process writes.
+        try age(try folder.write("e.txt", "TOP"))
+        let scratch = "\(folder.path)/.dagrun/scratch.db"
+        _ = try HashIndex(path: scratch).records(root: folder.path, relativePaths: ["e.txt"])
+        try other.execute(
+            "ATTACH '\(scratch)' AS scratch; INSERT OR REPLACE INTO main.files SELECT * FROM scratch.files; DELETE FROM main.current_tree; COMMIT; DETACH scratch"
+        )
+        await finished
+        _ = try box.get()
+
+        let next = try HashIndex(path: database).hashTree(root: folder.path)
+        let fresh = try HashIndex(path: "\(folder.path)/.dagrun/fresh.db").hashTree(root: folder.path)
+        #expect(next.records == fresh.records)
+        #expect(next.directories == fresh.directories)
+    }
+
     /// Calls `body` with `bytes` as a NUL-terminated path, byte for byte.
     private func withRawPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
             body(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
         }
+    }
+}
+
+/// The result of a tree hash run on a thread of its own.
+private final class TreeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<HashIndex.Tree, any Error>?
+
+    func set(_ result: Result<HashIndex.Tree, any Error>) {
+        lock.withLock { self.result = result }
+    }
+
+    func get() throws -> HashIndex.Tree? {
+        try lock.withLock { try result?.get() }
     }
 }
