@@ -317,6 +317,51 @@ import TestSupport
         #expect(next.directories == fresh.directories)
     }
 
+    /// A chain of folders as deep as a path allows is walked, stored and answered from the
+    /// stored listings without running out of stack.
+    @Test func deepFolderChainIsHashedTwice() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let depth = (4000 - folder.path.utf8.count) / 2
+        let deep = Array(repeating: "d", count: depth).joined(separator: "/") + "/x"
+        let database = try settledTree([deep: "bottom"], in: folder)
+        let first = try HashIndex(path: database).hashTree(root: folder.path)
+
+        let index = try HashIndex(path: database)
+        let second = try index.hashTree(root: folder.path)
+
+        #expect(first.records.map(\.path) == [deep])
+        #expect(index.statistics.unchangedTrees == 1)
+        #expect(second.directories == first.directories)
+    }
+
+    /// A damaged page of the `folders` table is found only when the tree hash stores its
+    /// listings; the index is rebuilt mid-hash, and the tree and the next ones still match a
+    /// fresh hash.
+    @Test func indexRebuiltMidTreeHashGivesTheFreshTree() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let database = try settledTree(in: folder)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+        _ = try sqlite(database, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let page = try #require(Int(try sqlite(database, "SELECT rootpage FROM sqlite_master WHERE name = 'folders'")))
+        let file = try #require(FileHandle(forUpdatingAtPath: database))
+        try file.seek(toOffset: UInt64((page - 1) * 65536))
+        try file.write(contentsOf: Data(repeating: 0xFF, count: 16))
+        try file.close()
+
+        let index = try HashIndex(path: database)
+        let healed = try index.hashTree(root: folder.path)
+        let fresh = try HashIndex(path: "\(folder.path)/.dagrun/fresh.db").hashTree(root: folder.path)
+
+        #expect(index.takeWarnings().count == 1)
+        #expect(healed.records == fresh.records)
+        #expect(healed.directories == fresh.directories)
+        let next = try HashIndex(path: database).hashTree(root: folder.path)
+        #expect(next.records == fresh.records)
+        #expect(next.directories == fresh.directories)
+    }
+
     /// Calls `body` with `bytes` as a NUL-terminated path, byte for byte.
     private func withRawPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
