@@ -362,6 +362,26 @@ import TestSupport
         #expect(next.directories == fresh.directories)
     }
 
+    /// After a file is deleted, settled trees are answered from the stored listings again.
+    /// The deleted file's row stays in `files`, so the row count never matches the tree and
+    /// the index is never marked current again.
+    @Test func unchangedTreeReturnsAfterADeletion() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let database = try settledTree(in: folder)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+        let rootTime = modificationTime(of: folder.path)
+
+        try FileManager.default.removeItem(atPath: "\(folder.path)/e.txt")
+        setModificationTime(of: folder.path, to: rootTime)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+        let index = try HashIndex(path: database)
+        _ = try index.hashTree(root: folder.path)
+
+        #expect(index.statistics.unchangedTrees == 1)
+    }
+
     /// Calls `body` with `bytes` as a NUL-terminated path, byte for byte.
     private func withRawPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
