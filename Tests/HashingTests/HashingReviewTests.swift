@@ -50,7 +50,7 @@ import TestSupport
 
     /// The root listing is "a/", "e.txt" with its entry, "f/". Cut after the entry of "e.txt",
     /// it is still well formed, so the folder "f" silently drops out of the tree.
-    @Test func storedListingCutAtAnEntryBoundaryLosesNoFile() throws {
+    @Test func truncatedListingKeepsEveryFile() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -67,7 +67,7 @@ import TestSupport
 
     /// The digest of "e.txt" in the root listing damaged, while its row in `files` is intact:
     /// the unchanged-tree result reports the listing's digest.
-    @Test func damagedDigestInStoredListingIsNotReported() throws {
+    @Test func damagedListingDigestIsNotReported() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -89,7 +89,7 @@ import TestSupport
 
     /// Names around "/" in byte order: the records of the unchanged tree must come out in the
     /// byte order of whole paths, as those of the full way do.
-    @Test func unchangedTreeKeepsTheByteOrderOfWholePaths() throws {
+    @Test func unchangedTreeKeepsPathByteOrder() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let files = ["a-b": "1", "a.txt": "2", "a/x": "3", "a0": "4", "a/-/y": "5", "a/.c/z": "6", "a/.b": "7", "b": "8"]
@@ -108,7 +108,7 @@ import TestSupport
 
     /// Folder and file names that are not valid UTF-8 come out of the stored listings as they do
     /// from a walk.
-    @Test func nonUTF8NamesComeBackFromStoredListings() throws {
+    @Test func nonUTF8NamesFromStoredListings() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(["plain.txt": "plain"], in: folder)
@@ -140,7 +140,7 @@ import TestSupport
     }
 
     /// A tree without files is answered from the stored root listing, with the same digests.
-    @Test func emptyTreeIsAnsweredFromStoredListings() throws {
+    @Test func emptyTreeFromStoredListings() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree([:], in: folder)
@@ -158,7 +158,7 @@ import TestSupport
 
     /// A file replaced by a folder of the same name and back, with the parent's modification
     /// time put back each time: only its change time tells.
-    @Test func fileReplacedByFolderAndBackIsSeen() throws {
+    @Test func fileReplacedByFolderAndBack() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -181,7 +181,7 @@ import TestSupport
     }
 
     /// A file replaced by a symbolic link to a file of the same content, parent time put back.
-    @Test func fileReplacedBySymbolicLinkIsSeen() throws {
+    @Test func fileReplacedBySymbolicLink() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -198,7 +198,7 @@ import TestSupport
     }
 
     /// Two folders that swap names, with the root's modification time put back.
-    @Test func foldersSwappedByRenameAreRead() throws {
+    @Test func swappedFoldersAreRead() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -218,7 +218,7 @@ import TestSupport
 
     /// Prefix hashes (a single file, overlapping folders) between whole-root hashes leave the
     /// next whole-root results equal to the first.
-    @Test func prefixHashesBetweenWholeRootHashesChangeNothing() throws {
+    @Test func prefixHashesLeaveWholeTreeEqual() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -240,19 +240,19 @@ import TestSupport
 
     /// Two indexes on one database, as two processes have: each sees the other's writes and
     /// the edits in between.
-    @Test func twoIndexesOnOneDatabaseSeeEachEdit() throws {
+    @Test func twoIndexesSeeEachEdit() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
-        let one = try HashIndex(path: database)
-        let two = try HashIndex(path: database)
-        _ = try one.hashTree(root: folder.path)
+        let firstIndex = try HashIndex(path: database)
+        let secondIndex = try HashIndex(path: database)
+        _ = try firstIndex.hashTree(root: folder.path)
 
         try age(try folder.write("e.txt", "TOP"))
-        #expect(try two.hashTree(root: folder.path).records.first { $0.path == "e.txt" }?.digest == SHA256.hash("TOP"))
+        #expect(try secondIndex.hashTree(root: folder.path).records.first { $0.path == "e.txt" }?.digest == SHA256.hash("TOP"))
         try age(try folder.write("a/d.txt", "MIDDLE"))
-        _ = try two.records(root: folder.path, relativePaths: ["a/d.txt"])
-        let tree = try one.hashTree(root: folder.path)
+        _ = try secondIndex.records(root: folder.path, relativePaths: ["a/d.txt"])
+        let tree = try firstIndex.hashTree(root: folder.path)
 
         #expect(tree.records.first { $0.path == "e.txt" }?.digest == SHA256.hash("TOP"))
         #expect(tree.records.first { $0.path == "a/d.txt" }?.digest == SHA256.hash("MIDDLE"))
@@ -262,7 +262,7 @@ import TestSupport
 
     /// A file rewritten with the same size and its old modification time put back: only the
     /// change time tells, and the unchanged-tree check must not answer.
-    @Test func sameSizeEditWithOldTimeIsSeen() throws {
+    @Test func sameSizeEditWithOldTime() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -281,7 +281,7 @@ import TestSupport
     /// A tree hash that observed "e.txt" before an edit, and stores its folder digests after
     /// another process wrote the edited file's row, marks its digests current for rows it
     /// never saw. The next tree hash keeps every row and returns those stale digests.
-    @Test func treeHashRacingAnotherWriterLeavesNoStaleDigests() async throws {
+    @Test func racingWriterLeavesNoStaleDigests() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -319,7 +319,7 @@ import TestSupport
 
     /// A chain of folders as deep as a path allows is walked, stored and answered from the
     /// stored listings without running out of stack.
-    @Test func deepFolderChainIsHashedTwice() throws {
+    @Test func deepFolderChainHashedTwice() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let depth = (4000 - folder.path.utf8.count) / 2
@@ -338,7 +338,7 @@ import TestSupport
     /// A damaged page of the `folders` table is found only when the tree hash stores its
     /// listings; the index is rebuilt mid-hash, and the tree and the next ones still match a
     /// fresh hash.
-    @Test func indexRebuiltMidTreeHashGivesTheFreshTree() throws {
+    @Test func indexRebuiltMidHashMatchesFresh() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
@@ -365,7 +365,7 @@ import TestSupport
     /// After a file is deleted, settled trees are answered from the stored listings again.
     /// The deleted file's row stays in `files`, so the row count never matches the tree and
     /// the index is never marked current again.
-    @Test func unchangedTreeReturnsAfterADeletion() throws {
+    @Test func unchangedTreeReturnsAfterDeletion() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let database = try settledTree(in: folder)
