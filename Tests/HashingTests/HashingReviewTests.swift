@@ -382,6 +382,23 @@ import TestSupport
         #expect(index.statistics.unchangedTrees == 1)
     }
 
+    /// A prefix hash of an unchanged folder reports no changed folders, and leaves none for
+    /// the next whole-root hash to report. It computes the root's digest from the prefix alone
+    /// and stores it over the whole tree's.
+    @Test func prefixHashReportsNoChangedFolders() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let database = try settledTree(in: folder)
+        _ = try HashIndex(path: database).hashTree(root: folder.path)
+
+        let index = try HashIndex(path: database)
+        let prefix = try index.hashTree(root: folder.path, prefixes: ["a"])
+        let whole = try index.hashTree(root: folder.path)
+
+        #expect(prefix.changedDirectories == [])
+        #expect(whole.changedDirectories == [])
+    }
+
     /// Calls `body` with `bytes` as a NUL-terminated path, byte for byte.
     private func withRawPath<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
         (bytes + [0]).withUnsafeBufferPointer { buffer in
