@@ -37,7 +37,7 @@ import TestSupport
         }
     }
 
-    /// The stored listing of the root, in hex.
+    /// Returns the stored listing of the root in hex.
     private func rootListing(_ database: String) throws -> String {
         try sqlite(database, "SELECT hex(listing) FROM folders WHERE length(path) = 0")
     }
