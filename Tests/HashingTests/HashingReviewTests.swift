@@ -48,8 +48,9 @@ import TestSupport
 
     // MARK: - Damaged listings
 
-    /// The root listing is "a/", "e.txt" with its entry, "f/". Cut after the entry of "e.txt",
-    /// it is still well formed, so the folder "f" silently drops out of the tree.
+    /// The root listing is "a/", "e.txt" with its entry, "f/", then its 8-byte checksum. Cut
+    /// after the entry of "e.txt" it is still well formed, and only the checksum keeps the
+    /// folder "f" from dropping out of the tree.
     @Test func truncatedListingKeepsEveryFile() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -57,9 +58,10 @@ import TestSupport
         _ = try HashIndex(path: database).hashTree(root: folder.path)
 
         let listing = try rootListing(database)
-        try #require(listing.count == 89 * 2)
-        try #require(listing.hasSuffix("662F00"))
-        try setRootListing(database, hex: String(listing.dropLast(6)))
+        try #require(listing.count == (89 + 8) * 2)
+        let entries = listing.dropLast(16)
+        try #require(entries.hasSuffix("662F00"))
+        try setRootListing(database, hex: String(entries.dropLast(6) + listing.suffix(16)))
         let tree = try HashIndex(path: database).hashTree(root: folder.path)
 
         #expect(tree.records.map(\.path) == Self.files.keys.sorted())
@@ -75,7 +77,7 @@ import TestSupport
 
         // "a/\0" (3 bytes), "e.txt\0" (6), the flag (1), then 44 bytes before the digest.
         var listing = Array(try rootListing(database))
-        try #require(listing.count == 89 * 2)
+        try #require(listing.count == (89 + 8) * 2)
         let digestStart = (3 + 6 + 1 + 44) * 2
         listing.replaceSubrange(digestStart..<digestStart + 64, with: Array(String(repeating: "11", count: 32)))
         try setRootListing(database, hex: String(listing))
@@ -139,7 +141,7 @@ import TestSupport
         #expect(second.directories == first.directories)
     }
 
-    /// A tree without files is answered from the stored root listing, with the same digests.
+    /// A tree without files is rebuilt from the stored root listing, with the same digests.
     @Test func emptyTreeFromStoredListings() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -150,7 +152,8 @@ import TestSupport
         let second = try index.hashTree(root: folder.path)
 
         #expect(index.statistics.unchangedTrees == 1)
-        #expect(first.records.isEmpty && second.records.isEmpty)
+        #expect(first.records.isEmpty)
+        #expect(second.records.isEmpty)
         #expect(second.directories == first.directories)
     }
 
@@ -238,7 +241,7 @@ import TestSupport
         #expect(again.directories == first.directories)
     }
 
-    /// Two indexes on one database, as two processes have: each sees the other's writes and
+    /// Two indexes on one database, as two processes have: each reads the other's writes and
     /// the edits in between.
     @Test func twoIndexesSeeEachEdit() throws {
         let folder = try TemporaryDirectory()
@@ -336,8 +339,8 @@ import TestSupport
     }
 
     /// A damaged page of the `folders` table is found only when the tree hash stores its
-    /// listings; the index is rebuilt mid-hash, and the tree and the next ones still match a
-    /// fresh hash.
+    /// listings. The index is then rebuilt mid-hash, and the tree and the next ones still
+    /// match a fresh hash.
     @Test func indexRebuiltMidHashMatchesFresh() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -362,9 +365,9 @@ import TestSupport
         #expect(next.directories == fresh.directories)
     }
 
-    /// After a file is deleted, settled trees are answered from the stored listings again.
-    /// The deleted file's row stays in `files`, so the row count never matches the tree and
-    /// the index is never marked current again.
+    /// After a file is deleted, settled trees are rebuilt from the stored listings again: the
+    /// next whole tree hash drops the deleted file's row, so the row count matches the tree
+    /// and the index is marked current again.
     @Test func unchangedTreeReturnsAfterDeletion() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
