@@ -70,7 +70,9 @@ struct FolderListing: Sendable {
             absolute.append(contentsOf: path)
         }
         absolute.append(0)
-        if observesFiles, let stored, stored.isTrustworthy, stored.stamp.device == trustedDevice, reuse(stored, absolute: absolute, root: root) {
+        if observesFiles, let stored, stored.isTrustworthy, stored.stamp.device == trustedDevice, stored.isIntact,
+            reuse(stored, absolute: absolute, root: root)
+        {
             return
         }
         let stream = absolute.withUnsafeBufferPointer { buffer in

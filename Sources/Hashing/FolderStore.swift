@@ -6,7 +6,8 @@ struct FolderStore {
         self.connection = connection
     }
 
-    /// Returns every stored folder by path; rows with a malformed stamp are left out.
+    /// Returns every stored folder by path. Rows too short to hold a checksum are left out; a
+    /// listing whose checksum does not match is returned, with `StoredFolder.isIntact` false.
     func all() throws(SQLiteError) -> [[UInt8]: StoredFolder] {
         var folders: [[UInt8]: StoredFolder] = [:]
         let select = try connection.prepare("SELECT path, mtime_ns, ctime_ns, inode, device, checked_ns, listing FROM folders")
@@ -17,7 +18,16 @@ struct FolderStore {
                 inode: UInt64(bitPattern: select.integer(at: 3)),
                 device: UInt64(bitPattern: select.integer(at: 4))
             )
-            folders[select.blob(at: 0)] = StoredFolder(stamp: stamp, checkedTime: select.integer(at: 5), listing: select.blob(at: 6))
+            // The listing's checksum follows it in the same BLOB.
+            let stored = select.blob(at: 6)
+            guard stored.count >= 8 else { continue }
+            let checksum = stored.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: stored.count - 8, as: UInt64.self) }
+            folders[select.blob(at: 0)] = StoredFolder(
+                stamp: stamp,
+                checkedTime: select.integer(at: 5),
+                listing: Array(stored.dropLast(8)),
+                checksum: checksum
+            )
         }
         return folders
     }
@@ -35,7 +45,9 @@ struct FolderStore {
                 upsert.bind(Int64(bitPattern: folder.stamp.inode), at: 4)
                 upsert.bind(Int64(bitPattern: folder.stamp.device), at: 5)
                 upsert.bind(folder.checkedTime, at: 6)
-                upsert.bind(folder.listing, at: 7)
+                var stored = folder.listing
+                withUnsafeBytes(of: folder.checksum) { stored.append(contentsOf: $0) }
+                upsert.bind(stored, at: 7)
                 try upsert.run()
             }
             try connection.deleteRows(of: "folders", paths: removals)

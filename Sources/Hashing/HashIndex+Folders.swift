@@ -32,7 +32,7 @@ extension HashIndex {
                 listing: Self.encodedListing(listing, records: records, entries: entries)
             )
             // A racy listing is stored again, with the later check time that may clear it.
-            if let old, old.stamp == new.stamp, old.listing == new.listing, old.isTrustworthy || !new.isTrustworthy {
+            if let old, old.stamp == new.stamp, old.listing == new.listing, old.isIntact, old.isTrustworthy || !new.isTrustworthy {
                 return nil
             }
             return new

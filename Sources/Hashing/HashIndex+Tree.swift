@@ -29,8 +29,13 @@ extension HashIndex {
         let checkedTime = FileSystem.coarseNow()
         var scan = TreeScan(root: root)
         // A damaged index is healed by the batch below; until then no listing is reused.
-        let (storedFolders, indexIsEmpty) = state.withLock { state in
-            ((try? FolderStore(state.connection).all()) ?? [:], (try? state.connection.integer("SELECT count(*) FROM (SELECT 1 FROM files LIMIT 1)")) == 0)
+        let (storedFolders, indexIsEmpty, dataVersion) = state.withLock { state in
+            (
+                (try? FolderStore(state.connection).all()) ?? [:],
+                (try? state.connection.integer("SELECT count(*) FROM (SELECT 1 FROM files LIMIT 1)")) == 0,
+                // Moves when another connection commits: the tree is marked current only if none did.
+                try? state.connection.integer("PRAGMA data_version")
+            )
         }
         scan.storedFolders = storedFolders
         scan.trustedDevice = PathEncoding.withCString(root) { FolderStamp.trustedDevice(of: $0) }
@@ -61,7 +66,7 @@ extension HashIndex {
                     let changed = try storeDirectories(
                         directories,
                         under: prefixes,
-                        markingCurrentFor: isWholeRoot ? records.count : nil,
+                        markingCurrentFor: isWholeRoot ? (records.count, batch.paths, healed ? nil : dataVersion) : nil,
                         connection: state.connection
                     )
                     return (directories, changed)
@@ -100,14 +105,18 @@ extension HashIndex {
     }
 
     /// Replaces the directory nodes under `prefixes` by `directories`, writing only the
-    /// differences, and returns the paths of the nodes that changed.
+    /// differences, and returns the paths of the nodes that changed. Nodes outside `prefixes`,
+    /// such as the root's for a prefix, are neither stored nor reported.
     ///
-    /// With `fileCount`, the digests are those of the whole root, and `current_tree` is marked
-    /// if `files` has that many rows, which are then exactly the hashed files.
+    /// With `whole`, the digests are those of the whole root, made from the rows of
+    /// `fileCount` files among `paths`, the paths the tree hash listed. The rows of other paths,
+    /// left by files deleted since, are deleted. Then `current_tree` is marked if `files` has
+    /// `fileCount` rows, which are exactly the hashed files, and no other connection committed
+    /// since the index's data version was `dataVersion`. A nil `dataVersion` never marks.
     private func storeDirectories(
         _ directories: [String: Digest],
         under prefixes: [String],
-        markingCurrentFor fileCount: Int?,
+        markingCurrentFor whole: (fileCount: Int, paths: PathList, dataVersion: Int64?)?,
         connection: SQLiteConnection
     ) throws(SQLiteError) -> [String] {
         let scopes = Self.scopes(of: prefixes)
@@ -123,17 +132,13 @@ extension HashIndex {
         var upserts: [([UInt8], Digest)] = []
         for (path, digest) in directories {
             let key = PathEncoding.bytes(of: path)
+            guard Self.isInScope(key, scopes) else { continue }
             if stored.removeValue(forKey: key) != digest {
                 upserts.append((key, digest))
             }
         }
         let removals = Array(stored.keys)
-        // NOTE: rows of deleted files stay in `files`, so such a tree is never marked current.
-        var marksCurrent = false
-        if let fileCount {
-            marksCurrent = try connection.integer("SELECT count(*) FROM files") == Int64(fileCount)
-        }
-        guard !upserts.isEmpty || !removals.isEmpty || marksCurrent else { return [] }
+        guard !upserts.isEmpty || !removals.isEmpty || whole != nil else { return [] }
 
         try connection.writeTransaction { () throws(SQLiteError) in
             let upsert = try connection.prepare("INSERT OR REPLACE INTO directories VALUES (?1, ?2)")
@@ -143,14 +148,40 @@ extension HashIndex {
                 try upsert.run()
             }
             try connection.deleteRows(of: "directories", paths: removals)
-            // Counted again inside the transaction, in case another process wrote in between.
             try connection.execute("DELETE FROM current_tree")
-            if marksCurrent, let fileCount, try connection.integer("SELECT count(*) FROM files") == Int64(fileCount) {
-                try connection.execute("INSERT INTO current_tree VALUES (\(fileCount))")
+            guard let whole else { return }
+            if try connection.integer("SELECT count(*) FROM files") > Int64(whole.fileCount) {
+                try deleteRows(notIn: whole.paths, connection: connection)
             }
+            // Checked inside the transaction, which keeps other writers out until it ends.
+            guard let dataVersion = whole.dataVersion,
+                try connection.integer("PRAGMA data_version") == dataVersion,
+                try connection.integer("SELECT count(*) FROM files") == Int64(whole.fileCount)
+            else { return }
+            try connection.execute("INSERT INTO current_tree VALUES (\(whole.fileCount))")
         }
         let changed = upserts.map(\.0) + removals
         return changed.sorted { $0.lexicographicallyPrecedes($1) }.map { PathEncoding.string(from: $0) }
+    }
+
+    /// Deletes the rows of `files` whose path is not one of `paths`, merging the table's key
+    /// order with the paths' byte order.
+    private func deleteRows(notIn paths: PathList, connection: SQLiteConnection) throws(SQLiteError) {
+        var stale: [[UInt8]] = []
+        let select = try connection.prepare("SELECT path FROM files ORDER BY path")
+        var position = 0
+        while try select.step() {
+            var order = 1
+            while position < paths.count {
+                order = select.withBlob(at: 0) { paths.compare($0, withPath: paths.index(atSortedPosition: position)) }
+                guard order > 0 else { break }
+                position += 1
+            }
+            if order != 0 {
+                stale.append(select.blob(at: 0))
+            }
+        }
+        try connection.deleteRows(of: "files", paths: stale)
     }
 
     /// Returns the relative paths of `prefixes` as bytes, without a trailing "/".

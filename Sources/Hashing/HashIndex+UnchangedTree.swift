@@ -66,6 +66,7 @@ private struct UnchangedTreePlan: Sendable {
         /// Checks the folder and its files against the stored listing and writes their
         /// records; returns false at the first difference.
         func check(root: [UInt8], into records: RecordSlots, scratch: inout [UInt8]) -> Bool {
+            guard stored.isIntact else { return false }
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: root)
             if !path.isEmpty {

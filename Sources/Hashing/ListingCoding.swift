@@ -10,6 +10,31 @@ enum ListingCoding {
     /// The bytes of a file's index entry after its flag byte.
     static let entrySize = 8 * 5 + 4 + 32
 
+    /// Returns a 64-bit checksum of `listing` and its length, stored with it so that a row
+    /// damaged in a way SQLite cannot see (cut short, bytes changed) is not trusted.
+    ///
+    /// Not cryptographic: it guards against damage, not against someone who edits the index.
+    static func checksum(of listing: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(listing.count)
+        var offset = 0
+        while offset + 8 <= listing.count {
+            hash = mix(hash ^ listing.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < listing.count {
+            tail = tail << 8 | UInt64(listing[offset])
+            offset += 1
+        }
+        return mix(hash ^ tail)
+    }
+
+    /// Multiplies and folds, so that every input bit moves many output bits.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        let product = value &* 0xFF51_AFD7_ED55_8CCD
+        return product ^ (product >> 33)
+    }
+
     /// One entry of a stored listing.
     struct Element {
         /// The offset of the name in the listing; it ends at a NUL, after the "/" of a folder.

@@ -19,6 +19,20 @@ struct StoredFolder: Sendable {
     /// The sorted entries with the index entry of each regular file, in the layout of
     /// `ListingCoding`.
     var listing: [UInt8]
+    /// `ListingCoding.checksum(of:)` of `listing` when it was stored.
+    var checksum: UInt64
+
+    init(stamp: FolderStamp, checkedTime: Int64, listing: [UInt8], checksum: UInt64? = nil) {
+        self.stamp = stamp
+        self.checkedTime = checkedTime
+        self.listing = listing
+        self.checksum = checksum ?? listing.withUnsafeBytes { ListingCoding.checksum(of: $0) }
+    }
+
+    /// Whether `listing` still has the checksum it was stored with.
+    var isIntact: Bool {
+        listing.withUnsafeBytes { ListingCoding.checksum(of: $0) } == checksum
+    }
 
     /// Whether the listing can stand in for reading the folder: false when the folder was
     /// modified within `HashIndex.racyWindow` of its check, because a later change in the same

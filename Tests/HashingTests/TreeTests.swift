@@ -187,14 +187,16 @@ extension TreeTests {
         #expect(edited.directories == index.directoryDigests(for: edited.records))
         #expect(try sqlite(database, "SELECT file_count FROM current_tree") == "3")
 
-        // A hash under a prefix stores the nodes of its files only, and a file gone from disk
-        // keeps its row, so neither leaves the stored nodes marked as the whole tree's.
-        _ = try index.hashTree(root: folder.path, prefixes: ["src"])
-        #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
+        // A hash under a prefix that changes nothing stores nothing, so the mark stays. A whole
+        // hash after a file was deleted drops the file's row and marks the nodes again.
+        let prefixed = try index.hashTree(root: folder.path, prefixes: ["src"])
+        #expect(prefixed.changedDirectories.isEmpty)
+        #expect(try sqlite(database, "SELECT file_count FROM current_tree") == "3")
         try FileManager.default.removeItem(atPath: "\(folder.path)/top.txt")
         let removed = try index.hashTree(root: folder.path)
         #expect(removed.directories == index.directoryDigests(for: removed.records))
-        #expect(try sqlite(database, "SELECT count(*) FROM current_tree") == "0")
+        #expect(try sqlite(database, "SELECT count(*) FROM files") == "2")
+        #expect(try sqlite(database, "SELECT file_count FROM current_tree") == "2")
         #expect(try index.hashTree(root: folder.path).directories == removed.directories)
     }
 
