@@ -19,14 +19,17 @@ struct FolderStore {
                 device: UInt64(bitPattern: select.integer(at: 4))
             )
             // The listing's checksum follows it in the same BLOB.
-            let stored = select.blob(at: 6)
-            guard stored.count >= 8 else { continue }
-            let checksum = stored.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: stored.count - 8, as: UInt64.self) }
+            let parts = select.withBlob(at: 6) { blob -> (listing: [UInt8], checksum: UInt64)? in
+                guard blob.count >= 8 else { return nil }
+                let checksum = blob.loadUnaligned(fromByteOffset: blob.count - 8, as: UInt64.self)
+                return (Array(UnsafeRawBufferPointer(rebasing: blob[..<(blob.count - 8)])), checksum)
+            }
+            guard let parts else { continue }
             folders[select.blob(at: 0)] = StoredFolder(
                 stamp: stamp,
                 checkedTime: select.integer(at: 5),
-                listing: Array(stored.dropLast(8)),
-                checksum: checksum
+                listing: parts.listing,
+                checksum: parts.checksum
             )
         }
         return folders

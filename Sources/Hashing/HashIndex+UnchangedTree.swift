@@ -26,7 +26,11 @@ extension HashIndex {
         guard marked == 1 else { return nil }
 
         let difference = DifferenceFlag()
-        let rootBytes = PathEncoding.bytes(of: root)
+        // Folders open relative to the root, so the kernel does not walk the root's own path
+        // for each of them.
+        let rootDescriptor = PathEncoding.withCString(root) { open($0, PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC) }
+        guard rootDescriptor >= 0 else { return nil }
+        defer { close(rootDescriptor) }
         // The workers write each record in place, at the position the plan gave it.
         let records = [FileRecord](unsafeUninitializedCapacity: plan.fileCount) { buffer, count in
             buffer.initialize(repeating: FileRecord(path: "", digest: Digest(words: (0, 0, 0, 0)), size: 0, mode: 0))
@@ -34,7 +38,7 @@ extension HashIndex {
             let slots = RecordSlots(buffer: buffer)
             _ = ParallelWork.map(count: plan.folders.count, minimumParallelCount: 2, makeContext: { [UInt8]() }) { index, scratch in
                 // Once one folder differs, the others are not worth checking.
-                if !difference.isRaised, !plan.folders[index].check(root: rootBytes, into: slots, scratch: &scratch) {
+                if !difference.isRaised, !plan.folders[index].check(root: rootDescriptor, into: slots, scratch: &scratch) {
                     difference.raise()
                 }
             }
@@ -63,19 +67,20 @@ private struct UnchangedTreePlan: Sendable {
         /// The record position of each file entry of the listing, in listing order.
         var slots: [Int32]
 
-        /// Checks the folder and its files against the stored listing and writes their
-        /// records; returns false at the first difference.
-        func check(root: [UInt8], into records: RecordSlots, scratch: inout [UInt8]) -> Bool {
+        /// Checks the folder, opened relative to the root's descriptor `root`, and its files
+        /// against the stored listing and writes their records. Returns false at the first
+        /// difference.
+        func check(root: Int32, into records: RecordSlots, scratch: inout [UInt8]) -> Bool {
             guard stored.isIntact else { return false }
             scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: root)
-            if !path.isEmpty {
-                scratch.append(UInt8(ascii: "/"))
+            if path.isEmpty {
+                scratch.append(UInt8(ascii: "."))
+            } else {
                 scratch.append(contentsOf: path)
             }
             scratch.append(0)
             let descriptor = scratch.withUnsafeBufferPointer { buffer in
-                open(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
+                openat(root, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
             }
             guard descriptor >= 0 else { return false }
             defer { close(descriptor) }

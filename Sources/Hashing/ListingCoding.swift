@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The byte layout of `StoredFolder.listing`: each entry's name, then what the index knew of
 /// the file when the listing was stored.
 ///
@@ -53,10 +57,8 @@ enum ListingCoding {
         var offset = 0
         while offset < listing.count {
             let start = offset
-            while offset < listing.count, listing[offset] != 0 {
-                offset += 1
-            }
-            guard offset < listing.count else { return false }
+            guard let base = listing.baseAddress, let end = memchr(base + start, 0, listing.count - start) else { return false }
+            offset = base.distance(to: UnsafeRawPointer(end))
             let isFolder = offset > start && listing[offset - 1] == UInt8(ascii: "/")
             let count = offset - start - (isFolder ? 1 : 0)
             offset += 1

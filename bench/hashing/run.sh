@@ -62,7 +62,9 @@ rm -f "$work/index.db" "$work/index.db-wal" "$work/index.db-shm"
 git --git-dir="$work/gitdir" --work-tree="$tree" -c user.name=bench -c user.email=bench@localhost \
     -c gc.auto=0 commit -q -m tree
 "$bench" tree "$tree" "$work/index.db" | tee "$results/warm-run.txt"
-hyperfine --style basic --warmup 2 --runs 10 --export-json "$results/warm.json" \
+# -N: both commands run without a shell in between, whose start-up would add to both; 30 runs,
+# because a tenth of a second on a shared machine swings by several milliseconds.
+hyperfine --style basic -N --warmup 3 --runs 30 --export-json "$results/warm.json" \
     -n "dagrun index (no change)" "$bench tree $tree $work/index.db" \
     -n "git status --porcelain" "git --git-dir=$work/gitdir --work-tree=$tree status --porcelain"
 
