@@ -10,7 +10,8 @@ struct RecordsBatch {
     /// The records of a batch, sorted by path bytes, and the paths that do not exist.
     struct Output {
         var records: [FileRecord]
-        /// The index entry behind each record: as stored, or as just hashed.
+        /// The index entry behind each record: as stored, or as just hashed. Empty for a batch
+        /// of `records(root:relativePaths:)`, which stores no folder listings.
         var entries: [IndexEntry]
         /// The index in `paths` of each record's path.
         var recordPaths: [Int32]
@@ -66,8 +67,12 @@ struct RecordsBatch {
         // a placeholder record at its slot, replaced after the read.
         var records: [FileRecord] = []
         records.reserveCapacity(paths.count)
+        // Only a tree hash stores folder listings, which need each record's entry.
+        let keepsEntries = scanned != nil
         var entries: [IndexEntry] = []
-        entries.reserveCapacity(paths.count)
+        if keepsEntries {
+            entries.reserveCapacity(paths.count)
+        }
         var recordPaths: [Int32] = []
         recordPaths.reserveCapacity(paths.count)
         var toRead: [(position: Int, slot: Int, hasEntry: Bool)] = []
@@ -80,12 +85,16 @@ struct RecordsBatch {
         func keepOrRead(index: Int, position: Int, old: IndexEntry?, isUnchanged: Bool) {
             if let old, isUnchanged {
                 records.append(record(index, old))
-                entries.append(old)
+                if keepsEntries {
+                    entries.append(old)
+                }
                 keptCount += 1
             } else {
                 toRead.append((position, records.count, old != nil))
                 records.append(placeholder(index))
-                entries.append(Self.placeholderEntry)
+                if keepsEntries {
+                    entries.append(Self.placeholderEntry)
+                }
             }
             recordPaths.append(Int32(truncatingIfNeeded: index))
         }
@@ -113,7 +122,9 @@ struct RecordsBatch {
             case .link(let target, _, let linkStatus):
                 let entry = IndexEntry(status: linkStatus, digest: SHA256.hash(target), linkTarget: target, checkedTime: checkedTime)
                 records.append(record(index, entry))
-                entries.append(entry)
+                if keepsEntries {
+                    entries.append(entry)
+                }
                 recordPaths.append(Int32(truncatingIfNeeded: index))
                 if sameStoredData(old, entry) {
                     keptCount += 1
@@ -181,7 +192,9 @@ struct RecordsBatch {
                     let target: [UInt8]? = if case .link(let target, _, _) = observations[read.position] { target } else { nil }
                     let entry = IndexEntry(status: status, digest: digest, linkTarget: target, checkedTime: checkedTime)
                     records[read.slot] = record(index, entry)
-                    entries[read.slot] = entry
+                    if keepsEntries {
+                        entries[read.slot] = entry
+                    }
                     changes.append((read.position, entry))
                 case .vanished:
                     if read.hasEntry {
@@ -200,7 +213,7 @@ struct RecordsBatch {
         if !unfilledSlots.isEmpty {
             let kept = records.indices.filter { !unfilledSlots.contains($0) }
             records = kept.map { records[$0] }
-            entries = kept.map { entries[$0] }
+            entries = keepsEntries ? kept.map { entries[$0] } : []
             recordPaths = kept.map { recordPaths[$0] }
         }
 
