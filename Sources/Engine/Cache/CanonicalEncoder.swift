@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hashing
 
 /// An unambiguous byte encoding for values that are hashed: cache keys and manifests.
@@ -62,6 +65,28 @@ extension Sequence where Element == String {
     /// Returns the elements sorted by their UTF-8 bytes, an order that does not depend on the
     /// locale or on Unicode normalization.
     func sortedByBytes() -> [String] {
-        sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        sorted(by: String.precedesByBytes)
+    }
+}
+
+extension String {
+    /// Returns whether the UTF-8 bytes of `first` sort before those of `second`.
+    ///
+    /// Compares the contiguous storage with `memcmp`: the generic comparison of the two UTF-8
+    /// views took an eighth of a `dagrun status` of 100,000 inputs.
+    static func precedesByBytes(_ first: String, _ second: String) -> Bool {
+        let order = first.utf8.withContiguousStorageIfAvailable { firstBytes in
+            second.utf8.withContiguousStorageIfAvailable { secondBytes in
+                let shared = Swift.min(firstBytes.count, secondBytes.count)
+                if shared > 0, let a = firstBytes.baseAddress, let b = secondBytes.baseAddress {
+                    let order = memcmp(a, b, shared)
+                    if order != 0 {
+                        return order < 0
+                    }
+                }
+                return firstBytes.count < secondBytes.count
+            }
+        }
+        return (order ?? nil) ?? first.utf8.lexicographicallyPrecedes(second.utf8)
     }
 }

@@ -91,13 +91,19 @@ public struct GlobSet: Sendable, Hashable {
     }
 
     /// Returns whether the last segment of `path` names an editor's temporary file.
+    ///
+    /// Works on the UTF-8 bytes of the last segment: it runs for every input path.
     static func isEditorTemporaryFile(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last ?? Substring(path)
-        return name.hasSuffix(".swp")
-            || name.hasSuffix(".swx")
-            || name.hasSuffix("~")
-            || name.hasPrefix(".#")
-            || (name.count >= 2 && name.hasPrefix("#") && name.hasSuffix("#"))
-            || name == "4913"
+        let bytes = path.utf8
+        let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
+        func hasSuffix(_ suffix: String) -> Bool {
+            name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        }
+        return hasSuffix(".swp")
+            || hasSuffix(".swx")
+            || hasSuffix("~")
+            || name.starts(with: ".#".utf8)
+            || (name.count >= 2 && name.first == UInt8(ascii: "#") && name.last == UInt8(ascii: "#"))
+            || name.elementsEqual("4913".utf8)
     }
 }
