@@ -134,12 +134,11 @@ struct FolderListing: Sendable {
     /// the stored stat data and every stored file is still there and not a folder. Returns
     /// false, with nothing taken, otherwise.
     private mutating func reuse(_ stored: StoredFolder, absolute: [UInt8], root: [UInt8]) -> Bool {
-        let descriptor = absolute.withUnsafeBufferPointer { buffer in
-            open(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
+        let opened = absolute.withUnsafeBufferPointer { buffer in
+            stored.openIfUnchanged(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self))
         }
-        guard descriptor >= 0 else { return false }
+        guard let descriptor = opened else { return false }
         defer { close(descriptor) }
-        guard FolderStamp.of(descriptor: descriptor) == stored.stamp else { return false }
 
         // The names stay where the listing has them, between the stored index entries.
         names = stored.listing

@@ -79,12 +79,11 @@ private struct UnchangedTreePlan: Sendable {
                 scratch.append(contentsOf: path)
             }
             scratch.append(0)
-            let descriptor = scratch.withUnsafeBufferPointer { buffer in
-                openat(root, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
+            let opened = scratch.withUnsafeBufferPointer { buffer in
+                stored.openIfUnchanged(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), relativeTo: root)
             }
-            guard descriptor >= 0 else { return false }
+            guard let descriptor = opened else { return false }
             defer { close(descriptor) }
-            guard FolderStamp.of(descriptor: descriptor) == stored.stamp else { return false }
 
             // The relative path of each file: the folder's path, "/", then the name.
             scratch.removeAll(keepingCapacity: true)

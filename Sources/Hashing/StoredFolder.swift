@@ -29,6 +29,20 @@ struct StoredFolder: Sendable {
         self.checksum = checksum ?? listing.withUnsafeBytes { ListingCoding.checksum(of: $0) }
     }
 
+    /// Opens the folder at `path`, relative to the folder descriptor `directory`, for lookups
+    /// only, and returns the descriptor if the folder still has the stored stamp. Returns nil,
+    /// with nothing left open, when it cannot be opened or its stamp differs. The caller
+    /// closes the descriptor.
+    func openIfUnchanged(_ path: UnsafePointer<CChar>, relativeTo directory: Int32 = AT_FDCWD) -> Int32? {
+        let descriptor = openat(directory, path, PathObserver.pathOnly | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        guard FolderStamp.of(descriptor: descriptor) == stamp else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
     /// Whether `listing` still has the checksum it was stored with.
     var isIntact: Bool {
         listing.withUnsafeBytes { ListingCoding.checksum(of: $0) } == checksum
