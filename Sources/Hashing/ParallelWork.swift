@@ -46,9 +46,9 @@ enum ParallelWork {
     /// each keep several items in progress at once.
     ///
     /// Each worker makes one context with `makeContext` and runs `worker` once with it. The
-    /// worker takes indices with `next`, which returns nil when none are left, and must pass
-    /// the output of every index it took to `deliver` exactly once, in any order (a missing
-    /// output is a programming error that stops the process). Fewer than
+    /// worker takes indices with `next`, which returns nil when none are left. It must pass
+    /// the output of every index it took to `deliver` exactly once, in any order. A missing
+    /// output is a programming error that stops the process. Fewer than
     /// `minimumParallelCount` items run on the calling thread, which blocks until every item is
     /// done, as with `map`.
     static func mapPulling<Context, Output: Sendable>(

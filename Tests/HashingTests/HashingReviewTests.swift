@@ -15,26 +15,7 @@ import TestSupport
 
     /// Writes `files` under `folder`, ages every file and folder an hour and returns the index path.
     private func settledTree(_ files: [String: String] = Self.files, in folder: TemporaryDirectory) throws -> String {
-        try writeAgedFiles(files, in: folder)
-        try FileManager.default.createDirectory(atPath: "\(folder.path)/.dagrun", withIntermediateDirectories: true)
-        try ageFolders(in: folder)
-        return "\(folder.path)/.dagrun/index.db"
-    }
-
-    /// Ages the root and every folder under it, except `.dagrun`, an hour.
-    private func ageFolders(in folder: TemporaryDirectory) throws {
-        let enumerator = FileManager.default.enumerator(atPath: folder.path)
-        var folders = [folder.path]
-        while let relative = enumerator?.nextObject() as? String {
-            let path = "\(folder.path)/\(relative)"
-            var isFolder: ObjCBool = false
-            if !relative.hasPrefix(".dagrun"), FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-                folders.append(path)
-            }
-        }
-        for path in folders {
-            try age(path)
-        }
+        try writeSettledTree(files, in: folder)
     }
 
     /// Returns the stored listing of the root in hex.
@@ -160,7 +141,7 @@ import TestSupport
     // MARK: - Replaced entries
 
     /// A file replaced by a folder of the same name and back, with the parent's modification
-    /// time put back each time: only its change time tells.
+    /// time put back each time, so that only the parent's change time differs.
     @Test func fileReplacedByFolderAndBack() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -263,8 +244,8 @@ import TestSupport
         #expect(try HashIndex(path: fresh).hashTree(root: folder.path).directories == tree.directories)
     }
 
-    /// A file rewritten with the same size and its old modification time put back: only the
-    /// change time tells, and the unchanged-tree check must not answer.
+    /// A file rewritten with the same size and its old modification time put back, so that only
+    /// its change time differs: the unchanged-tree check must not return a tree.
     @Test func sameSizeEditWithOldTime() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -320,7 +301,7 @@ import TestSupport
         #expect(next.directories == fresh.directories)
     }
 
-    /// A chain of folders as deep as a path allows is walked, stored and answered from the
+    /// A chain of folders as deep as a path allows is walked, stored and rebuilt from the
     /// stored listings without running out of stack.
     @Test func deepFolderChainHashedTwice() throws {
         let folder = try TemporaryDirectory()

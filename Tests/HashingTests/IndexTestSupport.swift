@@ -17,6 +17,34 @@ func writeAgedFiles(_ files: [String: String], in folder: TemporaryDirectory) th
     return files.keys.sorted()
 }
 
+/// Writes `files` and the empty `emptyFolders` under `folder`, ages every file and folder an
+/// hour, so the index trusts their stat data and listings, and returns the path of an index in
+/// `.dagrun`.
+func writeSettledTree(_ files: [String: String], emptyFolders: [String] = [], in folder: TemporaryDirectory) throws -> String {
+    try writeAgedFiles(files, in: folder)
+    for name in emptyFolders + [".dagrun"] {
+        try FileManager.default.createDirectory(atPath: "\(folder.path)/\(name)", withIntermediateDirectories: true)
+    }
+    try ageFolders(in: folder)
+    return "\(folder.path)/.dagrun/index.db"
+}
+
+/// Ages the root and every folder under it, except `.dagrun`, an hour.
+func ageFolders(in folder: TemporaryDirectory) throws {
+    let enumerator = FileManager.default.enumerator(atPath: folder.path)
+    var folders = [folder.path]
+    while let relative = enumerator?.nextObject() as? String {
+        let path = "\(folder.path)/\(relative)"
+        var isFolder: ObjCBool = false
+        if !relative.hasPrefix(".dagrun"), FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            folders.append(path)
+        }
+    }
+    for path in folders {
+        try age(path)
+    }
+}
+
 /// Returns the modification time of `path` with nanoseconds, to restore it later.
 func modificationTime(of path: String) -> timespec {
     var status = stat()

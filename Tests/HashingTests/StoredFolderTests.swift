@@ -15,29 +15,9 @@ import TestSupport
     ]
     static let folderCount = 6
 
-    /// Writes the sample tree, ages every file and folder an hour and returns the index path.
+    /// Writes the sample tree and an empty folder, ages them an hour and returns the index path.
     private func settledTree(in folder: TemporaryDirectory) throws -> String {
-        try writeAgedFiles(Self.files, in: folder)
-        try FileManager.default.createDirectory(atPath: "\(folder.path)/empty", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: "\(folder.path)/.dagrun", withIntermediateDirectories: true)
-        try ageFolders(in: folder)
-        return "\(folder.path)/.dagrun/index.db"
-    }
-
-    /// Ages every folder under `folder` (not `.dagrun`) an hour, as settled folders are.
-    private func ageFolders(in folder: TemporaryDirectory) throws {
-        let enumerator = FileManager.default.enumerator(atPath: folder.path)
-        var folders = [folder.path]
-        while let relative = enumerator?.nextObject() as? String {
-            let path = "\(folder.path)/\(relative)"
-            var isFolder: ObjCBool = false
-            if !relative.hasPrefix(".dagrun"), FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-                folders.append(path)
-            }
-        }
-        for path in folders {
-            try age(path)
-        }
+        try writeSettledTree(Self.files, emptyFolders: ["empty"], in: folder)
     }
 
     @Test func unchangedTreeIsAnsweredFromStoredListings() throws {
